@@ -1,0 +1,78 @@
+package dev.descent.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Inputs X (N×nX) and targets Y (N×nY) of one floating type. The arrays are held, not copied: callers
+ * that keep a reference must not modify them during training.
+ */
+public record Dataset(INDArray x, INDArray y) {
+
+    public Dataset {
+        Objects.requireNonNull(x, "X");
+        Objects.requireNonNull(y, "Y");
+        if (x.rank() != 2 || y.rank() != 2) {
+            throw new IllegalArgumentException("X and Y must be matrices, got shapes "
+                    + Arrays.toString(x.shape()) + " and " + Arrays.toString(y.shape()));
+        }
+        if (x.rows() != y.rows()) {
+            throw new IllegalArgumentException("X has " + x.rows() + " rows but Y has " + y.rows());
+        }
+        if (x.rows() < 1 || x.columns() < 1 || y.columns() < 1) {
+            throw new IllegalArgumentException("dataset is empty: X " + Arrays.toString(x.shape())
+                    + ", Y " + Arrays.toString(y.shape()));
+        }
+        if (x.dataType() != y.dataType() || !(x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE)) {
+            throw new IllegalArgumentException("X and Y must both be float32 or float64, got "
+                    + x.dataType() + " and " + y.dataType());
+        }
+    }
+
+    public long size() {
+        return x.rows();
+    }
+
+    public int inputs() {
+        return (int) x.columns();
+    }
+
+    public int outputs() {
+        return (int) y.columns();
+    }
+
+    public DataType dataType() {
+        return x.dataType();
+    }
+
+    /** Rows [from, to) as views (no copy). */
+    public Dataset rows(long from, long to) {
+        var r = NDArrayIndex.interval(from, to);
+        return new Dataset(x.get(r, NDArrayIndex.all()), y.get(r, NDArrayIndex.all()));
+    }
+
+    /**
+     * The first {@code N − round(f·N)} rows for training and the rest for testing, as views. The rows of
+     * a generated dataset are independent draws, so the tail is as random a test set as any.
+     */
+    public Split splitTail(double testFraction) {
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
+        }
+        long nTest = Math.round(testFraction * size());
+        if (nTest == 0) {
+            return new Split(this, null);
+        }
+        if (nTest >= size()) {
+            throw new IllegalArgumentException("test fraction " + testFraction + " leaves no training rows of " + size());
+        }
+        return new Split(rows(0, size() - nTest), rows(size() - nTest, size()));
+    }
+
+    /** A training set and an optional (null) test set. */
+    public record Split(Dataset train, Dataset test) {
+    }
+}

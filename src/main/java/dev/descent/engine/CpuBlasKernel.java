@@ -1,0 +1,231 @@
+package dev.descent.engine;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+
+import dev.descent.data.Dataset;
+import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The gradient kernel for the CPU backend: OpenBLAS called directly on the arrays' memory, two BLAS
+ * calls per batch and no ND4J op dispatch (which costs 10–40 µs an op, more than a whole batch-32
+ * step). For nY = 1 the products are gemv, about 7× faster than a gemm of width one.
+ *
+ * <p>Per batch: R ← B − Yb (rows gathered from Y), R ← Xb·W + R (so R = Xb·W + B − Yb),
+ * gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1. Without shuffling Xb is X's own memory (no copy); with
+ * shuffling its rows are copied into a preallocated buffer in the batch's order.
+ */
+final class CpuBlasKernel implements GradientKernel {
+    private final INDArray x;
+    private final INDArray y;
+    private final boolean dbl;
+    private final int es;
+    private final int nx;
+    private final int m;
+    private final long n;
+    private final int maxBatch;
+
+    private final ByteBuffer[] xRows;
+    private final ByteBuffer[] yRows;
+    private final int xRowsPerChunk;
+    private final int yRowsPerChunk;
+    private final long xAddress;
+
+    private final INDArray xb; // maxBatch×nX gather buffer
+    private final INDArray r; // maxBatch×m residual
+    private final INDArray ones; // maxBatch
+    private final ByteBuffer xbBytes;
+    private final ByteBuffer rBytes;
+    private final Pointer xbPtr;
+    private final Pointer rPtr;
+    private final Pointer onesPtr;
+    private final Pointer xView; // moved over X for contiguous batches
+
+    private INDArray lastTheta;
+    private Pointer thetaW;
+    private Pointer thetaB;
+    private ByteBuffer thetaBytes;
+    private INDArray lastGrad;
+    private Pointer gradW;
+    private Pointer gradB;
+
+    CpuBlasKernel(Dataset data, int maxBatch) {
+        this.x = HostMemory.rowContiguousOrCopy(data.x());
+        this.y = HostMemory.rowContiguousOrCopy(data.y());
+        this.dbl = data.dataType() == DataType.DOUBLE;
+        this.es = dbl ? 8 : 4;
+        this.nx = data.inputs();
+        this.m = data.outputs();
+        this.n = data.size();
+        this.maxBatch = maxBatch;
+        this.xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
+        this.yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
+        this.xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
+        this.yRows = HostMemory.rowChunks(y, m * es, yRowsPerChunk);
+        this.xAddress = HostMemory.pointer(x).address();
+
+        DataType t = data.dataType();
+        this.xb = Nd4j.zeros(t, maxBatch, nx);
+        this.r = Nd4j.zeros(t, maxBatch, m);
+        this.ones = Nd4j.ones(t, maxBatch);
+        this.xbBytes = HostMemory.rowChunks(xb, nx * es, maxBatch)[0];
+        this.rBytes = HostMemory.rowChunks(r, m * es, maxBatch)[0];
+        this.xbPtr = typed(HostMemory.pointer(xb));
+        this.rPtr = typed(HostMemory.pointer(r));
+        this.onesPtr = typed(HostMemory.pointer(ones));
+        this.xView = typed(HostMemory.pointer(x));
+    }
+
+    private Pointer typed(BytePointer p) {
+        return dbl ? new DoublePointer(p) : new FloatPointer(p);
+    }
+
+    @Override
+    public long rows() {
+        return n;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad) {
+        bind(theta);
+        bindGrad(grad);
+        Pointer xbp = loadBatch(order, start, b);
+        forward(xbp, b);
+        double sq = dot(b * m, rPtr, rPtr);
+        double scale = 2.0 / ((double) b * m);
+        // gW = (2/(b·m)) · Xbᵀ·r
+        if (m == 1) {
+            gemv(true, b, nx, scale, xbp, nx, rPtr, 0.0, gradW);
+        } else {
+            gemm(true, nx, m, b, scale, xbp, nx, rPtr, m, 0.0, gradW, m);
+        }
+        // gB = (2/(b·m)) · rᵀ·1
+        gemv(true, b, m, scale, rPtr, m, onesPtr, 0.0, gradB);
+        return sq / ((double) b * m);
+    }
+
+    @Override
+    public double squaredError(INDArray theta, int start, int b) {
+        bind(theta);
+        Pointer xbp = loadBatch(null, start, b);
+        forward(xbp, b);
+        return dot(b * m, rPtr, rPtr);
+    }
+
+    /** R ← Xb·W + B − Yb for the rows already addressed by {@code xbp}. */
+    private void forward(Pointer xbp, int b) {
+        if (m == 1) {
+            gemv(false, b, nx, 1.0, xbp, nx, thetaW, 1.0, rPtr);
+        } else {
+            gemm(false, b, m, nx, 1.0, xbp, nx, thetaW, m, 1.0, rPtr, m);
+        }
+    }
+
+    /** Fills R with B − Yb and returns a pointer to Xb (X itself when the rows are contiguous). */
+    private Pointer loadBatch(int[] order, int start, int b) {
+        if (b < 1 || b > maxBatch) {
+            throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
+        }
+        int rowBytes = nx * es;
+        for (int i = 0; i < b; i++) {
+            int row = order == null ? start + i : order[start + i];
+            if (order != null) {
+                xbBytes.put(i * rowBytes, xRows[row / xRowsPerChunk], (row % xRowsPerChunk) * rowBytes, rowBytes);
+            }
+            ByteBuffer yc = yRows[row / yRowsPerChunk];
+            int yo = (row % yRowsPerChunk) * m * es;
+            int ro = i * m * es;
+            int bo = nx * m * es;
+            for (int j = 0; j < m; j++) {
+                if (dbl) {
+                    rBytes.putDouble(ro + 8 * j, thetaBytes.getDouble(bo + 8 * j) - yc.getDouble(yo + 8 * j));
+                } else {
+                    rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * j));
+                }
+            }
+        }
+        if (order != null) {
+            return xbPtr;
+        }
+        xView.position((long) start * nx); // X's own rows: no copy
+        return xView;
+    }
+
+    private void bind(INDArray theta) {
+        if (theta == lastTheta) {
+            return;
+        }
+        check(theta, "θ");
+        BytePointer p = HostMemory.pointer(theta);
+        thetaW = typed(p);
+        thetaB = typed(p).position((long) nx * m);
+        thetaBytes = HostMemory.rowChunks(theta, m * es, nx + 1)[0];
+        lastTheta = theta;
+    }
+
+    private void bindGrad(INDArray grad) {
+        if (grad == lastGrad) {
+            return;
+        }
+        check(grad, "gradient");
+        BytePointer p = HostMemory.pointer(grad);
+        gradW = typed(p);
+        gradB = typed(p).position((long) nx * m);
+        lastGrad = grad;
+    }
+
+    private void check(INDArray a, String what) {
+        if (a.rows() != nx + 1 || a.columns() != m || !HostMemory.rowContiguous(a) || a.dataType() != x.dataType()) {
+            throw new IllegalArgumentException(what + " must be a c-ordered " + (nx + 1) + "×" + m + " "
+                    + x.dataType() + " matrix [W; B], got " + java.util.Arrays.toString(a.shape()) + " "
+                    + a.dataType() + " order " + a.ordering());
+        }
+    }
+
+    // Thin typed wrappers over cblas (row-major).
+
+    private void gemv(boolean trans, int rows, int cols, double alpha, Pointer a, int lda, Pointer v, double beta,
+            Pointer out) {
+        int t = trans ? CblasTrans : CblasNoTrans;
+        if (dbl) {
+            openblas.cblas_dgemv(CblasRowMajor, t, rows, cols, alpha, (DoublePointer) a, lda, (DoublePointer) v, 1,
+                    beta, (DoublePointer) out, 1);
+        } else {
+            openblas.cblas_sgemv(CblasRowMajor, t, rows, cols, (float) alpha, (FloatPointer) a, lda, (FloatPointer) v,
+                    1, (float) beta, (FloatPointer) out, 1);
+        }
+    }
+
+    /** C ← alpha·op(A)·B + beta·C with op(A) of shape rows×k and C rows×cols. */
+    private void gemm(boolean transA, int rows, int cols, int k, double alpha, Pointer a, int lda, Pointer bm,
+            int ldb, double beta, Pointer c, int ldc) {
+        int t = transA ? CblasTrans : CblasNoTrans;
+        if (dbl) {
+            openblas.cblas_dgemm(CblasRowMajor, t, CblasNoTrans, rows, cols, k, alpha, (DoublePointer) a, lda,
+                    (DoublePointer) bm, ldb, beta, (DoublePointer) c, ldc);
+        } else {
+            openblas.cblas_sgemm(CblasRowMajor, t, CblasNoTrans, rows, cols, k, (float) alpha, (FloatPointer) a, lda,
+                    (FloatPointer) bm, ldb, (float) beta, (FloatPointer) c, ldc);
+        }
+    }
+
+    /** Σ aᵢbᵢ, accumulated in double also for float32 (dsdot). */
+    private double dot(int len, Pointer a, Pointer b) {
+        return dbl ? openblas.cblas_ddot(len, (DoublePointer) a, 1, (DoublePointer) b, 1)
+                : openblas.cblas_dsdot(len, (FloatPointer) a, 1, (FloatPointer) b, 1);
+    }
+}

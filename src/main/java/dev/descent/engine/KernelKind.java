@@ -1,0 +1,39 @@
+package dev.descent.engine;
+
+import dev.descent.data.Dataset;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Which gradient kernel to use. {@link #AUTO} picks the fastest one for the backend in use. */
+public enum KernelKind {
+    /** OpenBLAS on the CPU backend, ND4J ops on any other. */
+    AUTO,
+    /** OpenBLAS called directly on host memory (CPU backend only). */
+    BLAS,
+    /** ND4J ops only: portable to every backend. */
+    ND4J;
+
+    /** True when ND4J runs on its CPU backend (nd4j-native). */
+    public static boolean cpuBackend() {
+        return Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    }
+
+    /** The kind AUTO stands for on this backend. */
+    public KernelKind resolve() {
+        return this == AUTO ? (cpuBackend() ? BLAS : ND4J) : this;
+    }
+
+    /** A kernel over {@code data} for batches of up to {@code maxBatch} rows. */
+    public GradientKernel create(Dataset data, int maxBatch) {
+        return switch (resolve()) {
+            case BLAS -> {
+                if (!cpuBackend()) {
+                    throw new IllegalArgumentException("the blas kernel needs the CPU backend; this is "
+                            + Nd4j.getBackend().getClass().getSimpleName());
+                }
+                yield new CpuBlasKernel(data, maxBatch);
+            }
+            case ND4J -> new Nd4jKernel(data, maxBatch);
+            case AUTO -> throw new AssertionError("resolved above");
+        };
+    }
+}

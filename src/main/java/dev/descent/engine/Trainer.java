@@ -1,0 +1,231 @@
+package dev.descent.engine;
+
+import dev.descent.data.BatchOrder;
+import dev.descent.data.Dataset;
+import dev.descent.model.LinearModel;
+import dev.descent.model.NormalEquations;
+import dev.descent.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a {@link LinearModel} by mini-batch gradient descent. Reusable: each {@link #train} call
+ * copies the optimizer (fresh state) and seeds its own batch order from the configuration, so two calls
+ * with the same inputs give the same bits. The hot loop allocates nothing: the kernel, the parameter
+ * buffer θ = [W; B], its gradient and the optimizer state are all allocated before the first step.
+ */
+public final class Trainer {
+
+    /**
+     * @param batchSize rows per batch; 0 means the whole training set (full-batch gradient descent)
+     * @param epochs the most epochs to run
+     * @param shuffle reshuffle the rows at the start of every epoch (seeded)
+     * @param dropLast drop the last partial batch of an epoch (numpy-loop style) instead of using it
+     * @param tolerance stop when |Δ epoch loss| &lt; tolerance; 0 disables
+     * @param divergenceFactor stop as diverged when the epoch loss exceeds this multiple of the first batch's
+     * @param seed seeds the shuffle
+     * @param kernel which gradient kernel
+     * @param explainDivergence on divergence, compute the data's critical learning rate for the message
+     */
+    public record Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance,
+            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence) {
+
+        public Config {
+            if (batchSize < 0) {
+                throw new IllegalArgumentException("batch size must be >= 1 (or 0 for full batch), got " + batchSize);
+            }
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+                throw new IllegalArgumentException("tolerance must be a finite number >= 0, got " + tolerance);
+            }
+            if (!(divergenceFactor > 1)) {
+                throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
+            }
+            Objects.requireNonNull(kernel, "kernel");
+        }
+
+        /** Batch 32, 10 epochs, shuffled, partial batch kept, no tolerance, factor 1e6, seed 42, AUTO kernel. */
+        public static Config defaults() {
+            return new Config(32, 10, true, false, 0, 1e6, 42, KernelKind.AUTO, true);
+        }
+
+        public Config withBatchSize(int b) {
+            return new Config(b, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+        }
+
+        public Config withEpochs(int e) {
+            return new Config(batchSize, e, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+        }
+
+        public Config withShuffle(boolean s) {
+            return new Config(batchSize, epochs, s, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+        }
+
+        public Config withDropLast(boolean d) {
+            return new Config(batchSize, epochs, shuffle, d, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+        }
+
+        public Config withTolerance(double t) {
+            return new Config(batchSize, epochs, shuffle, dropLast, t, divergenceFactor, seed, kernel, explainDivergence);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, s, kernel, explainDivergence);
+        }
+
+        public Config withKernel(KernelKind k) {
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence);
+        }
+
+        /** The batch size for a training set of n rows (0 means n). */
+        public int batchFor(long n) {
+            return batchSize == 0 ? (int) Math.min(n, Integer.MAX_VALUE) : batchSize;
+        }
+    }
+
+    private final Optimizer optimizer;
+    private final Config config;
+
+    public Trainer(Optimizer optimizer, Config config) {
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Trains from {@code initial} on {@code train}, evaluating on {@code test} (may be null) after each
+     * epoch. Inputs: not modified.
+     *
+     * @throws IllegalArgumentException when shapes or dtypes disagree or the batch size exceeds the data
+     */
+    public TrainingResult train(Dataset train, Dataset test, LinearModel initial, TrainingListener... listeners) {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(initial, "initial");
+        if (initial.inputs() != train.inputs() || initial.outputs() != train.outputs()) {
+            throw new IllegalArgumentException("initial model is " + initial.inputs() + "→" + initial.outputs()
+                    + " but the data is " + train.inputs() + "→" + train.outputs());
+        }
+        if (test != null && (test.inputs() != train.inputs() || test.outputs() != train.outputs()
+                || test.dataType() != train.dataType())) {
+            throw new IllegalArgumentException("test set shape/dtype differs from the training set");
+        }
+        int b = config.batchFor(train.size());
+        BatchOrder order = new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed());
+        KernelKind kind = config.kernel().resolve();
+        GradientKernel kernel = kind.create(train, b);
+        GradientKernel testKernel = test == null ? null : kind.create(test, (int) Math.min(test.size(), Math.max(b, 4096)));
+
+        INDArray theta = initial.stacked().castTo(train.dataType()).dup('c');
+        INDArray grad = Nd4j.zeros(train.dataType(), theta.rows(), theta.columns());
+        Optimizer opt = optimizer.copy();
+        opt.init(theta.length(), train.dataType());
+
+        int batches = order.batches();
+        TrainingInfo info = new TrainingInfo(train.size(), test == null ? 0 : test.size(), train.inputs(),
+                train.outputs(), train.dataType(), b, batches, config.epochs(), opt.name(), kind);
+        for (TrainingListener l : listeners) {
+            l.onStart(info);
+        }
+        int progressEvery = Math.max(1, batches / 100);
+        List<EpochStats> history = new ArrayList<>();
+        long t = 0;
+        double firstLoss = Double.NaN;
+        double prevLoss = Double.NaN;
+        double totalSeconds = 0;
+        StopReason stop = StopReason.EPOCHS;
+        String message = null;
+
+        epochs:
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            order.nextEpoch();
+            int[] ord = order.shuffled() ? order.order() : null;
+            double sum = 0;
+            long rows = 0;
+            long start = System.nanoTime();
+            for (int k = 0; k < batches; k++) {
+                int bs = order.size(k);
+                double loss = kernel.gradient(theta, ord, k * b, bs, grad);
+                if (!Double.isFinite(loss)) {
+                    totalSeconds += (System.nanoTime() - start) / 1e9;
+                    stop = StopReason.DIVERGED;
+                    message = divergence(train, opt, epoch, t, "loss = " + loss);
+                    break epochs;
+                }
+                if (Double.isNaN(firstLoss)) {
+                    firstLoss = loss;
+                }
+                opt.step(theta, grad, t, epoch);
+                t++;
+                sum += loss * bs;
+                rows += bs;
+                if ((k + 1) % progressEvery == 0) {
+                    for (TrainingListener l : listeners) {
+                        l.onProgress(epoch, rows, order.rowsPerEpoch());
+                    }
+                }
+            }
+            Nd4j.getExecutioner().commit(); // asynchronous backends: finish before reading the clock
+            double seconds = (System.nanoTime() - start) / 1e9;
+            totalSeconds += seconds;
+            double trainLoss = sum / rows;
+            double testLoss = testKernel == null ? Double.NaN : testKernel.mse(theta);
+            EpochStats stats = new EpochStats(epoch, trainLoss, testLoss, opt.schedule().rate(t - 1, epoch),
+                    batches, rows, seconds);
+            history.add(stats);
+            for (TrainingListener l : listeners) {
+                l.onEpoch(stats);
+            }
+            if (trainLoss > config.divergenceFactor() * Math.max(firstLoss, Double.MIN_NORMAL)) {
+                stop = StopReason.DIVERGED;
+                message = divergence(train, opt, epoch, t, String.format(Locale.ROOT,
+                        "loss %.4g grew past %.0e × the first batch's %.4g", trainLoss, config.divergenceFactor(), firstLoss));
+                break;
+            }
+            if (config.tolerance() > 0 && Math.abs(trainLoss - prevLoss) < config.tolerance()) {
+                stop = StopReason.CONVERGED;
+                message = String.format(Locale.ROOT, "converged: |Δloss| = %.3g < tolerance %.3g after epoch %d",
+                        Math.abs(trainLoss - prevLoss), config.tolerance(), epoch + 1);
+                break;
+            }
+            prevLoss = trainLoss;
+        }
+        TrainingResult result = new TrainingResult(LinearModel.fromStacked(theta), history, stop, message, t, totalSeconds);
+        for (TrainingListener l : listeners) {
+            l.onEnd(result);
+        }
+        return result;
+    }
+
+    private String divergence(Dataset train, Optimizer opt, int epoch, long step, String what) {
+        double lr = opt.schedule().rate(step, epoch);
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "diverged at epoch %d, step %d: %s with %s learning rate %.6g", epoch + 1, step, what, opt.name(), lr));
+        if (config.explainDivergence()) {
+            try {
+                double lambdaMax = NormalEquations.of(train.x(), train.y()).largestHessianEigenvalue();
+                double critical = opt.criticalRate(lambdaMax);
+                if (Double.isFinite(critical)) {
+                    s.append(String.format(Locale.ROOT,
+                            "; the critical rate for full-batch training on this data is %.6g (λmax of the MSE Hessian = %.6g)",
+                            critical, lambdaMax));
+                }
+            } catch (RuntimeException e) {
+                s.append("; the critical rate could not be computed: ").append(e.getMessage());
+            }
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.descent.optim;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Nesterov momentum in PyTorch's form ({@code torch.optim.SGD(momentum=μ, dampening=τ, nesterov=True)}):
+ * {@code b ← μb + (1−τ)g} ({@code b₁ = g}), then {@code θ ← θ − lr_t·(g + μb)}. At a constant rate and
+ * τ = 0 it gives the same iterates as {@link NesterovKeras}; under a schedule they differ.
+ */
+public final class NesterovTorch extends AbstractOptimizer {
+    private final double momentum;
+    private final double dampening;
+
+    public NesterovTorch(Schedule schedule, double momentum, double dampening) {
+        super(schedule, 1);
+        this.momentum = requireMomentum(momentum, "momentum");
+        this.dampening = requireMomentum(dampening, "dampening");
+    }
+
+    @Override
+    public void step(INDArray params, INDArray grad, long t, int epoch) {
+        INDArray b = state(0, params);
+        double lr = schedule.rate(t, epoch);
+        if (fresh) {
+            Blas.copy(grad, b);
+            fresh = false;
+        } else {
+            Blas.scal(momentum, b);
+            Blas.axpy(1 - dampening, grad, b);
+        }
+        Blas.axpy(-lr, grad, params);           // θ ← θ − lr·g
+        Blas.axpy(-lr * momentum, b, params);   //       − lr·μ·b
+    }
+
+    @Override
+    public Optimizer copy() {
+        return new NesterovTorch(schedule, momentum, dampening);
+    }
+
+    @Override
+    public String name() {
+        return "nesterov-torch";
+    }
+
+    @Override
+    protected Map<String, Object> extraHyperparameters() {
+        return Map.of("momentum", momentum, "dampening", dampening);
+    }
+
+    /** Known in closed form for τ = 0 (then it is the Keras form); NaN otherwise. */
+    @Override
+    public double criticalRate(double lambdaMax) {
+        return dampening == 0 ? 2 * (1 + momentum) / ((1 + 2 * momentum) * lambdaMax) : Double.NaN;
+    }
+}

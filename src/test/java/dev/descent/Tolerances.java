@@ -1,0 +1,18 @@
+package dev.descent;
+
+/** Named tolerances, per data type, for every numerical assertion in the suite. */
+public final class Tolerances {
+    private Tolerances() {
+    }
+
+    /** Two float64 computations of the same quantity by different operation orders. */
+    public static final double ROUNDING_F64 = 1e-12;
+    /** Two float32 computations of the same quantity by different operation orders (relative). */
+    public static final double ROUNDING_F32 = 1e-5;
+    /** Central finite differences in float64 with step {@link #FD_STEP}: truncation error O(h²). */
+    public static final double FINITE_DIFF_F64 = 1e-7;
+    public static final double FD_STEP = 1e-5;
+    /** SGD's distance to the least-squares solution after convergence on the seeded problems. */
+    public static final double SGD_TO_LSQ_F64 = 5e-3;
+    public static final double SGD_TO_LSQ_F32 = 5e-3;
+}
