@@ -10,6 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** State handling shared by the optimizers: {@code stateCount} zero-initialised buffers. */
 abstract class AbstractOptimizer implements Optimizer {
     protected final Schedule schedule;
+    /** BLAS calls with this optimizer's own pointer cache. */
+    protected final Blas blas = new Blas();
     private final int stateCount;
     protected INDArray[] state = new INDArray[0];
     /** True until the first step after init/reset (PyTorch's "buffer is None"). */

@@ -1,34 +1,76 @@
 package dev.descent.optim;
 
-import org.nd4j.linalg.api.blas.Level1;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Level-1 BLAS on whole contiguous buffers through ND4J's BLAS wrapper (OpenBLAS on the CPU backend,
- * cuBLAS on CUDA). About 0.4 µs a call on the CPU, against about 10 µs for an ND4J element-wise op,
- * which is why the optimizers are written in these three verbs.
+ * Level-1 BLAS on whole contiguous buffers: y ← a·x + y, x ← a·x, y ← x. On the CPU backend it calls
+ * OpenBLAS directly on the arrays' memory through pointers cached per array (no allocation per call:
+ * ND4J's BLAS wrapper allocates about 400 bytes a call); on other backends it goes through ND4J's
+ * wrapper (cuBLAS on CUDA). One instance per optimizer: the cache is not shared between threads.
  */
 final class Blas {
-    private Blas() {
-    }
-
-    private static Level1 l1() {
-        return Nd4j.getBlasWrapper().level1();
-    }
+    private static final int SLOTS = 8;
+    private final boolean direct = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    private final INDArray[] keys = new INDArray[SLOTS];
+    private final Pointer[] pointers = new Pointer[SLOTS];
+    private int next;
 
     /** y ← a·x + y. x: not modified. y: modified. */
-    static void axpy(double a, INDArray x, INDArray y) {
-        l1().axpy(y.length(), a, x, y);
+    void axpy(double a, INDArray x, INDArray y) {
+        if (!direct || !contiguous(x) || !contiguous(y)) {
+            Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+        } else if (y.dataType() == DataType.DOUBLE) {
+            openblas.cblas_daxpy((int) y.length(), a, (DoublePointer) pointer(x), 1, (DoublePointer) pointer(y), 1);
+        } else {
+            openblas.cblas_saxpy((int) y.length(), (float) a, (FloatPointer) pointer(x), 1, (FloatPointer) pointer(y), 1);
+        }
     }
 
     /** x ← a·x. x: modified. */
-    static void scal(double a, INDArray x) {
-        l1().scal(x.length(), a, x);
+    void scal(double a, INDArray x) {
+        if (!direct || !contiguous(x)) {
+            Nd4j.getBlasWrapper().level1().scal(x.length(), a, x);
+        } else if (x.dataType() == DataType.DOUBLE) {
+            openblas.cblas_dscal((int) x.length(), a, (DoublePointer) pointer(x), 1);
+        } else {
+            openblas.cblas_sscal((int) x.length(), (float) a, (FloatPointer) pointer(x), 1);
+        }
     }
 
     /** y ← x. x: not modified. y: modified. */
-    static void copy(INDArray x, INDArray y) {
-        l1().copy(x, y);
+    void copy(INDArray x, INDArray y) {
+        if (!direct || !contiguous(x) || !contiguous(y)) {
+            Nd4j.getBlasWrapper().level1().copy(x, y);
+        } else if (y.dataType() == DataType.DOUBLE) {
+            openblas.cblas_dcopy((int) y.length(), (DoublePointer) pointer(x), 1, (DoublePointer) pointer(y), 1);
+        } else {
+            openblas.cblas_scopy((int) y.length(), (FloatPointer) pointer(x), 1, (FloatPointer) pointer(y), 1);
+        }
+    }
+
+    private static boolean contiguous(INDArray a) {
+        return a.elementWiseStride() == 1 && a.length() <= Integer.MAX_VALUE
+                && (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE);
+    }
+
+    /** The typed pointer to a's first element, cached by identity. */
+    private Pointer pointer(INDArray a) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (keys[i] == a) {
+                return pointers[i];
+            }
+        }
+        Pointer raw = a.data().addressPointer();
+        Pointer p = a.dataType() == DataType.DOUBLE ? new DoublePointer(raw) : new FloatPointer(raw);
+        keys[next] = a;
+        pointers[next] = p;
+        next = (next + 1) % SLOTS;
+        return p;
     }
 }

@@ -25,9 +25,9 @@ public final class EmaMomentum extends AbstractOptimizer {
     @Override
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray avg = state(0, params);
-        Blas.scal(beta, avg);                        // ⟨g⟩ ← β⟨g⟩
-        Blas.axpy(1 - beta, grad, avg);              //      + (1−β)g
-        Blas.axpy(-schedule.rate(t, epoch), avg, params); // θ ← θ − λ⟨g⟩
+        blas.scal(beta, avg);                        // ⟨g⟩ ← β⟨g⟩
+        blas.axpy(1 - beta, grad, avg);              //      + (1−β)g
+        blas.axpy(-schedule.rate(t, epoch), avg, params); // θ ← θ − λ⟨g⟩
         fresh = false;
     }
 

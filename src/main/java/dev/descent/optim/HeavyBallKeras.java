@@ -23,9 +23,9 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     @Override
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray v = state(0, params);
-        Blas.scal(momentum, v);                          // v ← μv
-        Blas.axpy(-schedule.rate(t, epoch), grad, v);    //     − lr·g
-        Blas.axpy(1, v, params);                         // θ ← θ + v
+        blas.scal(momentum, v);                          // v ← μv
+        blas.axpy(-schedule.rate(t, epoch), grad, v);    //     − lr·g
+        blas.axpy(1, v, params);                         // θ ← θ + v
         fresh = false;
     }
 

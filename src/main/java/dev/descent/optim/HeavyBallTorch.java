@@ -31,13 +31,13 @@ public final class HeavyBallTorch extends AbstractOptimizer {
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray b = state(0, params);
         if (fresh) {
-            Blas.copy(grad, b);                      // b₁ = g
+            blas.copy(grad, b);                      // b₁ = g
             fresh = false;
         } else {
-            Blas.scal(momentum, b);                  // b ← μb
-            Blas.axpy(1 - dampening, grad, b);       //     + (1−τ)g
+            blas.scal(momentum, b);                  // b ← μb
+            blas.axpy(1 - dampening, grad, b);       //     + (1−τ)g
         }
-        Blas.axpy(-schedule.rate(t, epoch), b, params); // θ ← θ − lr·b
+        blas.axpy(-schedule.rate(t, epoch), b, params); // θ ← θ − lr·b
     }
 
     @Override

@@ -25,10 +25,10 @@ public final class NesterovKeras extends AbstractOptimizer {
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray v = state(0, params);
         double lr = schedule.rate(t, epoch);
-        Blas.scal(momentum, v);         // v ← μv
-        Blas.axpy(-lr, grad, v);        //     − lr·g
-        Blas.axpy(momentum, v, params); // θ ← θ + μv
-        Blas.axpy(-lr, grad, params);   //       − lr·g
+        blas.scal(momentum, v);         // v ← μv
+        blas.axpy(-lr, grad, v);        //     − lr·g
+        blas.axpy(momentum, v, params); // θ ← θ + μv
+        blas.axpy(-lr, grad, params);   //       − lr·g
         fresh = false;
     }
 

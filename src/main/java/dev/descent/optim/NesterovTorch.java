@@ -23,14 +23,14 @@ public final class NesterovTorch extends AbstractOptimizer {
         INDArray b = state(0, params);
         double lr = schedule.rate(t, epoch);
         if (fresh) {
-            Blas.copy(grad, b);
+            blas.copy(grad, b);
             fresh = false;
         } else {
-            Blas.scal(momentum, b);
-            Blas.axpy(1 - dampening, grad, b);
+            blas.scal(momentum, b);
+            blas.axpy(1 - dampening, grad, b);
         }
-        Blas.axpy(-lr, grad, params);           // θ ← θ − lr·g
-        Blas.axpy(-lr * momentum, b, params);   //       − lr·μ·b
+        blas.axpy(-lr, grad, params);           // θ ← θ − lr·g
+        blas.axpy(-lr * momentum, b, params);   //       − lr·μ·b
     }
 
     @Override

@@ -19,7 +19,7 @@ public final class Sgd extends AbstractOptimizer {
 
     @Override
     public void step(INDArray params, INDArray grad, long t, int epoch) {
-        Blas.axpy(-schedule.rate(t, epoch), grad, params); // θ ← θ − lr·g
+        blas.axpy(-schedule.rate(t, epoch), grad, params); // θ ← θ − lr·g
         fresh = false;
     }
 

@@ -1,0 +1,69 @@
+package dev.descent.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code descent}: trains linear models by gradient descent on ND4J. */
+@Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Trains multidimensional linear models y = X·W + B by gradient descent on ND4J.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests call {@code execute} on it with captured output). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::badInput);
+        cl.setExecutionExceptionHandler(Main::failure);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** A usage error: one line naming the command and what was wrong, exit code 2. */
+    private static int badInput(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
+                + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+        return ExitCodes.BAD_INPUT;
+    }
+
+    /** An exception from a command: bad input in one line (exit 2), anything else as internal (exit 1). */
+    private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (System.getenv("DESCENT_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                || e instanceof java.io.UncheckedIOException) {
+            err.println(cl.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return ExitCodes.BAD_INPUT;
+        }
+        err.println(cl.getCommandName() + ": internal error: " + e
+                + (System.getenv("DESCENT_DEBUG") == null ? " (set DESCENT_DEBUG=1 for the stack trace)" : ""));
+        if (System.getenv("DESCENT_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        return ExitCodes.INTERNAL;
+    }
+
+    /** The version from the jar manifest (or "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"descent " + version()};
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.descent.cli;
+
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.Optimizers;
+import dev.descent.optim.Schedule;
+import picocli.CommandLine.Option;
+
+/** Options that choose the optimizer, its hyperparameters and the learning-rate schedule. */
+final class OptimizerOptions {
+    @Option(names = {"-o", "--optimizer"}, paramLabel = "NAME",
+            description = "sgd, ema, momentum-torch, momentum-keras, nesterov-keras (= DL4J Nesterovs) or nesterov-torch (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = "--lr", description = "Learning rate: λ for ema, lr for the others (default: ${DEFAULT-VALUE}).")
+    double lr = 0.01;
+
+    @Option(names = {"-m", "--momentum"}, description = "β for ema, μ for the momentum and Nesterov forms, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double momentum = 0.0;
+
+    @Option(names = "--dampening", description = "τ of the PyTorch forms, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double dampening = 0.0;
+
+    @Option(names = "--schedule", paramLabel = "constant|inverse-time|step|exponential",
+            description = "Learning-rate schedule (default: ${DEFAULT-VALUE}): inverse-time is lr/(1+decay·t) per iteration (Keras), "
+                    + "step is lr·gamma^floor(epoch/step-every), exponential is lr·gamma^epoch.")
+    String schedule = "constant";
+
+    @Option(names = "--decay", description = "decay of the inverse-time schedule (default: ${DEFAULT-VALUE}).")
+    double decay = 0.0;
+
+    @Option(names = "--gamma", description = "Factor of the step and exponential schedules (default: ${DEFAULT-VALUE}).")
+    double gamma = 0.1;
+
+    @Option(names = "--step-every", description = "Epochs between steps of the step schedule (default: ${DEFAULT-VALUE}).")
+    int stepEvery = 10;
+
+    Schedule schedule() {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("--lr must be a finite number > 0, got " + lr);
+        }
+        return switch (schedule) {
+            case "constant" -> new Schedule.Constant(lr);
+            case "inverse-time" -> new Schedule.InverseTime(lr, decay);
+            case "step" -> new Schedule.Step(lr, gamma, stepEvery);
+            case "exponential" -> new Schedule.Exponential(lr, gamma);
+            default -> throw new IllegalArgumentException("--schedule must be constant, inverse-time, step or exponential, got '"
+                    + schedule + "'");
+        };
+    }
+
+    Optimizer create() {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(dampening >= 0 && dampening < 1)) {
+            throw new IllegalArgumentException("--dampening must be in [0, 1), got " + dampening);
+        }
+        return Optimizers.create(optimizer, schedule(), momentum, dampening);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.descent.cli;
+
+import dev.descent.data.Dataset;
+import dev.descent.data.SyntheticData;
+import dev.descent.engine.Backend;
+import dev.descent.engine.KernelKind;
+import dev.descent.engine.StopReason;
+import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingResult;
+import dev.descent.model.Init;
+import dev.descent.model.LinearModel;
+import dev.descent.model.NormalEquations;
+import dev.descent.optim.Optimizer;
+import dev.descent.report.RunFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code descent train}: trains a linear model on synthetic data and records the run. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains y = X·W + B by mini-batch gradient descent on seeded synthetic data",
+            "(X ~ N(0,1), true W, B ~ N(0,1), Gaussian noise) and writes history.csv and summary.json."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    OptimizerOptions opt = new OptimizerOptions();
+
+    @Option(names = {"-b", "--batch-size"}, description = "Rows per batch; 0 = the whole training set (full-batch GD) (default: ${DEFAULT-VALUE}).")
+    int batchSize = 32;
+
+    @Option(names = {"-e", "--epochs"}, description = "Most epochs to run (default: ${DEFAULT-VALUE}).")
+    int epochs = 10;
+
+    @Option(names = "--tol", description = "Stop when |Δ epoch loss| < tol; 0 = off (default: ${DEFAULT-VALUE}).")
+    double tolerance = 0;
+
+    @Option(names = "--no-shuffle", description = "Visit rows in order instead of reshuffling every epoch.")
+    boolean noShuffle;
+
+    @Option(names = "--drop-last", description = "Drop the last partial batch of each epoch (as the numpy loop does).")
+    boolean dropLast;
+
+    @Option(names = "--init", paramLabel = "zeros|uniform|normal", description = "Initial W, B (default: zeros).")
+    String init = "zeros";
+
+    @Option(names = "--solver", paramLabel = "sgd|exact", description = "sgd trains; exact solves least squares in closed form (default: ${DEFAULT-VALUE}).")
+    String solver = "sgd";
+
+    @Option(names = "--kernel", paramLabel = "auto|blas|nd4j", description = "Gradient kernel: blas (CPU, OpenBLAS direct), nd4j (any backend) (default: ${DEFAULT-VALUE}).")
+    String kernel = "auto";
+
+    @Option(names = "--divergence-factor", description = "Diverged when the epoch loss exceeds this × the first batch loss (default: ${DEFAULT-VALUE}).")
+    double divergenceFactor = 1e6;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/train-<date-time>).")
+    Path out;
+
+    @Option(names = "--no-exact", description = "Skip the least-squares comparison at the end (one float64 pass over X).")
+    boolean noExact;
+
+    @Option(names = "--progress", paramLabel = "auto|on|off", description = "Progress bar on stderr: auto = only on a terminal (default: ${DEFAULT-VALUE}).")
+    String progress = "auto";
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // Validate everything before any expensive work.
+        Optimizer optimizer = opt.create();
+        SyntheticData synth = data.synthetic();
+        Init initKind = parseInit();
+        KernelKind kernelKind = parseKernel();
+        if (!solver.equals("sgd") && !solver.equals("exact")) {
+            throw new IllegalArgumentException("--solver must be sgd or exact, got '" + solver + "'");
+        }
+        if (!progress.equals("auto") && !progress.equals("on") && !progress.equals("off")) {
+            throw new IllegalArgumentException("--progress must be auto, on or off, got '" + progress + "'");
+        }
+        Trainer.Config config = new Trainer.Config(batchSize, epochs, !noShuffle, dropLast, tolerance,
+                divergenceFactor, data.seed + 2, kernelKind, true);
+        long nTest = Math.round(data.testFraction * data.rows);
+        long nTrain = data.rows - nTest;
+        if (batchSize > nTrain) {
+            throw new IllegalArgumentException("--batch-size " + batchSize + " exceeds the " + nTrain + " training rows");
+        }
+        Path dir = outputDir();
+
+        Backend backend = Backend.current();
+        out.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(),
+                backend.device(), backend.blas());
+        out.printf(Locale.ROOT, "data: synthetic N=%,d (train %,d, test %,d)  nX=%d  nY=%d  noise=%g  dtype=%s  seed=%d%n",
+                data.rows, nTrain, nTest, data.nx, data.ny, data.noise, DtypeConverter.name(data.dtype), data.seed);
+        SyntheticData.Generated gen = synth.generate();
+        Dataset.Split split = gen.data().splitTail(data.testFraction);
+        Dataset train = split.train();
+        Dataset test = split.test();
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("descent", Main.version());
+        summary.put("backend", Map.of("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
+        summary.put("data", Map.of("source", "synthetic", "rows", data.rows, "train_rows", nTrain, "test_rows", nTest,
+                "nx", data.nx, "ny", data.ny, "noise", data.noise, "dtype", DtypeConverter.name(data.dtype), "seed", data.seed));
+
+        NormalEquations normal = noExact && solver.equals("sgd") ? null : NormalEquations.of(train.x(), train.y());
+        LinearModel exact = normal == null ? null : LinearModel.fromStacked(normal.solve().castTo(data.dtype));
+        int code = ExitCodes.OK;
+        LinearModel model;
+        if (solver.equals("exact")) {
+            out.println("solver: exact least squares (normal equations, float64 Cholesky)");
+            model = exact;
+            summary.put("solver", "exact");
+        } else {
+            out.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%g  init=%s  kernel=%s%n",
+                    optimizer.hyperparameters(), batchSize == 0 ? "full (" + nTrain + ")" : String.valueOf(batchSize),
+                    epochs, !noShuffle, dropLast, tolerance, init, kernelKind.resolve().name().toLowerCase(Locale.ROOT));
+            LinearModel initial = initKind.create(data.nx, data.ny, data.dtype, data.seed + 1);
+            boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
+            TrainingResult result = new Trainer(optimizer, config).train(train, test, initial, new ProgressListener(out, bar));
+            model = result.model();
+            RunFiles.writeHistory(dir, result.history());
+            summary.put("solver", "sgd");
+            summary.put("optimizer", optimizer.hyperparameters());
+            summary.put("training", trainingRecord(config, result, nTrain));
+            if (result.stop() == StopReason.DIVERGED) {
+                err.println("train: " + result.message());
+                code = ExitCodes.DIVERGED;
+            } else if (result.message() != null) {
+                out.println(result.message());
+            }
+            if (result.last() != null) {
+                out.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
+                        result.history().size(), result.seconds() / result.history().size(),
+                        result.history().stream().mapToLong(s -> s.rows()).sum() / result.seconds());
+            }
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        double trainMse = model.mse(train.x(), train.y());
+        results.put("train_mse", trainMse);
+        out.printf(Locale.ROOT, "final train MSE %.8g", trainMse);
+        if (test != null) {
+            double testMse = model.mse(test.x(), test.y());
+            results.put("test_mse", testMse);
+            out.printf(Locale.ROOT, "   test MSE %.8g", testMse);
+        }
+        out.println();
+        printParameters(out, model, results);
+        if (exact != null && model != exact) {
+            INDArray d = model.stacked().castTo(DataType.DOUBLE).subi(exact.stacked().castTo(DataType.DOUBLE));
+            double maxAbs = d.amaxNumber().doubleValue();
+            double rel = d.norm2Number().doubleValue() / Math.max(Double.MIN_NORMAL, exact.stacked().castTo(DataType.DOUBLE).norm2Number().doubleValue());
+            double exactMse = exact.mse(train.x(), train.y());
+            out.printf(Locale.ROOT, "least squares: train MSE %.8g; distance of [W; B] to it: max |Δ| %.4g, relative ‖Δ‖ %.4g%n",
+                    exactMse, maxAbs, rel);
+            results.put("least_squares", Map.of("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel));
+        }
+        summary.put("results", results);
+        RunFiles.writeSummary(dir, summary);
+        out.println("wrote " + dir.resolve(RunFiles.SUMMARY) + (solver.equals("sgd") ? " and " + RunFiles.HISTORY : ""));
+        out.flush();
+        return code;
+    }
+
+    private static Map<String, Object> trainingRecord(Trainer.Config c, TrainingResult r, long nTrain) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batch_size", c.batchFor(nTrain));
+        m.put("epochs_requested", c.epochs());
+        m.put("epochs_run", r.history().size());
+        m.put("steps", r.steps());
+        m.put("shuffle", c.shuffle());
+        m.put("drop_last", c.dropLast());
+        m.put("tolerance", c.tolerance());
+        m.put("shuffle_seed", c.seed());
+        m.put("kernel", c.kernel().resolve().name().toLowerCase(Locale.ROOT));
+        m.put("stop", r.stop().name().toLowerCase(Locale.ROOT));
+        if (r.message() != null) {
+            m.put("message", r.message());
+        }
+        m.put("seconds", r.seconds());
+        long rows = r.history().stream().mapToLong(s -> s.rows()).sum();
+        m.put("samples_per_s", r.seconds() > 0 ? rows / r.seconds() : null);
+        if (r.last() != null) {
+            m.put("final_epoch_train_loss", r.last().trainLoss());
+        }
+        return m;
+    }
+
+    private static void printParameters(PrintWriter out, LinearModel model, Map<String, Object> results) {
+        INDArray w = model.weights().castTo(DataType.DOUBLE);
+        INDArray b = model.bias().castTo(DataType.DOUBLE);
+        if (w.length() <= 20) {
+            out.println("W = " + java.util.Arrays.deepToString(w.toDoubleMatrix()));
+            out.println("B = " + java.util.Arrays.toString(b.toDoubleVector()));
+            results.put("W", w.toDoubleMatrix());
+            results.put("B", b.toDoubleVector());
+        } else {
+            out.printf(Locale.ROOT, "W: %d×%d, ‖W‖ = %.6g, max |w| = %.6g;  B: ‖B‖ = %.6g (full values with smaller --nx/--ny)%n",
+                    w.rows(), w.columns(), w.norm2Number().doubleValue(), w.amaxNumber().doubleValue(), b.norm2Number().doubleValue());
+            results.put("W_norm", w.norm2Number().doubleValue());
+            results.put("B", b.length() <= 100 ? b.toDoubleVector() : null);
+        }
+    }
+
+    private Init parseInit() {
+        return switch (init) {
+            case "zeros" -> Init.ZEROS;
+            case "uniform" -> Init.UNIFORM;
+            case "normal" -> Init.NORMAL;
+            default -> throw new IllegalArgumentException("--init must be zeros, uniform or normal, got '" + init + "'");
+        };
+    }
+
+    private KernelKind parseKernel() {
+        return switch (kernel) {
+            case "auto" -> KernelKind.AUTO;
+            case "blas" -> KernelKind.BLAS;
+            case "nd4j" -> KernelKind.ND4J;
+            default -> throw new IllegalArgumentException("--kernel must be auto, blas or nd4j, got '" + kernel + "'");
+        };
+    }
+
+    /** Creates the output directory and checks it is writable, before any training. */
+    private Path outputDir() throws IOException {
+        Path dir = out != null ? out
+                : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("--out " + dir + ": cannot create directory (" + e.getMessage() + ")", e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IOException("--out " + dir + ": not a writable directory");
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.descent.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.descent.engine.EpochStats;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The files a run leaves: {@code history.csv} (one row per epoch) and {@code summary.json}. */
+public final class RunFiles {
+    public static final String HISTORY = "history.csv";
+    public static final String SUMMARY = "summary.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private RunFiles() {
+    }
+
+    /** Columns: epoch (1-based), train_loss, test_loss (empty without a test set), lr, seconds, samples_per_s. */
+    public static void writeHistory(Path dir, List<EpochStats> history) throws IOException {
+        CsvSchema schema = CsvSchema.builder().addColumn("epoch").addColumn("train_loss").addColumn("test_loss")
+                .addColumn("lr").addColumn("seconds").addColumn("samples_per_s").build().withHeader();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpochStats s : history) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", s.epoch() + 1);
+            row.put("train_loss", s.trainLoss());
+            row.put("test_loss", Double.isNaN(s.testLoss()) ? "" : s.testLoss());
+            row.put("lr", s.learningRate());
+            row.put("seconds", s.seconds());
+            row.put("samples_per_s", s.samplesPerSecond());
+            rows.add(row);
+        }
+        AtomicFiles.write(dir.resolve(HISTORY), out -> CSV.writer(schema).writeValue(out, rows));
+    }
+
+    /** Writes any JSON-serialisable tree (maps, lists, numbers, strings) as {@code summary.json}. */
+    public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {
+        AtomicFiles.write(dir.resolve(SUMMARY), out -> JSON.writeValue(out, summary));
+    }
+
+    /** The mapper used for summaries (tests read files back with it). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}
