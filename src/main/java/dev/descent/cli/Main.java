@@ -32,6 +32,7 @@ public final class Main implements Runnable {
         PrintWriter err = e.getCommandLine().getErr();
         err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
                 + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+        err.flush();
         return ExitCodes.BAD_INPUT;
     }
 
@@ -44,6 +45,7 @@ public final class Main implements Runnable {
         if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
                 || e instanceof java.io.UncheckedIOException) {
             err.println(cl.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            err.flush();
             return ExitCodes.BAD_INPUT;
         }
         err.println(cl.getCommandName() + ": internal error: " + e
@@ -51,6 +53,7 @@ public final class Main implements Runnable {
         if (System.getenv("DESCENT_DEBUG") != null) {
             e.printStackTrace(err);
         }
+        err.flush();
         return ExitCodes.INTERNAL;
     }
 

@@ -142,6 +142,7 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("training", trainingRecord(config, result, nTrain));
             if (result.stop() == StopReason.DIVERGED) {
                 err.println("train: " + result.message());
+                err.flush();
                 code = ExitCodes.DIVERGED;
             } else if (result.message() != null) {
                 out.println(result.message());

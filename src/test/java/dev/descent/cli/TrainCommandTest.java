@@ -1,0 +1,156 @@
+package dev.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.descent.SeededTest;
+import dev.descent.report.RunFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class TrainCommandTest extends SeededTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run descent(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private String[] train(String... extra) {
+        java.util.Map<String, String> base = new java.util.LinkedHashMap<>();
+        String[] defaults = {"--rows", "2000", "--nx", "3", "--ny", "2", "--epochs", "4", "--lr", "0.05",
+            "--progress", "off", "--out", tmp.resolve("run").toString()};
+        for (int i = 0; i < defaults.length; i += 2) {
+            base.put(defaults[i], defaults[i + 1]);
+        }
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < extra.length; i++) {
+            if (i + 1 < extra.length && !extra[i + 1].startsWith("--")) {
+                base.put(extra[i], extra[i + 1]); // an override replaces the default
+                i++;
+            } else {
+                flags.add(extra[i]);
+            }
+        }
+        List<String> a = new ArrayList<>(List.of("train"));
+        base.forEach((k, v) -> {
+            a.add(k);
+            a.add(v);
+        });
+        a.addAll(flags);
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void trainsEndToEndAndWritesItsFiles() throws Exception {
+        Run r = descent(train());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("backend CPU"), r.out());
+        assertTrue(r.out().contains("epoch    4/4"), r.out());
+        assertTrue(r.out().contains("least squares: train MSE"), r.out());
+        List<String> history = Files.readAllLines(tmp.resolve("run").resolve(RunFiles.HISTORY));
+        assertEquals("epoch,train_loss,test_loss,lr,seconds,samples_per_s", history.get(0));
+        assertEquals(5, history.size());
+        JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());
+        assertEquals(4, s.at("/training/epochs_run").asInt());
+        assertEquals(1600, s.at("/data/train_rows").asInt());
+        assertEquals(3, s.at("/results/W").size());
+        // The noise is N(0, 0.1²): a trained model's test MSE is near 0.01 and the least-squares one's too.
+        assertEquals(0.01, s.at("/results/test_mse").asDouble(), 0.003);
+        assertTrue(s.at("/results/least_squares/max_abs_diff").asDouble() < 0.05);
+        try (var files = Files.list(tmp.resolve("run"))) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left behind");
+        }
+    }
+
+    @Test
+    void exactSolverSolvesLeastSquares() throws Exception {
+        Run r = descent(train("--solver", "exact"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());
+        assertEquals("exact", s.at("/solver").asText());
+        assertEquals(0.01, s.at("/results/train_mse").asDouble(), 0.002);
+    }
+
+    @Test
+    void divergenceExitsWithThreeAndNamesTheRates() {
+        Run r = descent(train("--lr", "50", "--batch-size", "0", "--epochs", "200", "--no-shuffle"));
+        assertEquals(ExitCodes.DIVERGED, r.code(), r.out());
+        assertTrue(r.err().contains("learning rate 50") && r.err().contains("critical rate"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--lr|0|--lr must be a finite number > 0",
+        "--lr|-1|--lr must be a finite number > 0",
+        "--momentum|1|--momentum must be in [0, 1)",
+        "--momentum|-0.1|--momentum must be in [0, 1)",
+        "--batch-size|-1|batch size must be >= 1",
+        "--batch-size|1700|--batch-size 1700 exceeds the 1600 training rows",
+        "--optimizer|adamw|unknown optimizer 'adamw'",
+        "--dtype|int8|expected float32 or float64, got 'int8'",
+        "--epochs|0|epochs must be >= 1",
+        "--lr|abc|Invalid value for option '--lr'",
+        "--test-fraction|1|--test-fraction must be in [0, 1)",
+        "--schedule|cosine|--schedule must be constant, inverse-time, step or exponential",
+    })
+    void badOptionsGiveOneLineAndExitTwo(String option, String value, String message) {
+        Run r = descent(train(option, value));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(message), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void unknownOptionIsOneLine() {
+        Run r = descent("train", "--learning-rate", "0.1");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("Unknown options: '--learning-rate'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Run r = descent("train", "--help");
+        assertEquals(0, r.code());
+        for (String o : new String[] {"--rows", "--nx", "--ny", "--noise", "--dtype", "--test-fraction", "--seed",
+            "--optimizer", "--lr", "--momentum", "--dampening", "--schedule", "--decay", "--batch-size", "--epochs",
+            "--tol", "--no-shuffle", "--drop-last", "--init", "--solver", "--kernel", "--out"}) {
+            assertTrue(r.out().contains(o), o + " missing from help");
+        }
+        assertTrue(r.out().contains("(default: 0.01)"), r.out());
+        Run top = descent("--help");
+        assertTrue(top.out().contains("train"), top.out());
+    }
+
+    @Test
+    void unwritableOutputIsRefusedBeforeTraining() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Run r = descent(train("--out", file.resolve("sub").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("cannot create directory"), r.err());
+        assertFalse(r.out().contains("epoch"), "trained before checking the output: " + r.out());
+    }
+}
