@@ -116,8 +116,8 @@ final class TrainCommand implements Callable<Integer> {
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("descent", Main.version());
-        summary.put("backend", Map.of("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
-        summary.put("data", Map.of("source", "synthetic", "rows", data.rows, "train_rows", nTrain, "test_rows", nTest,
+        summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
+        summary.put("data", ordered("source", "synthetic", "rows", data.rows, "train_rows", nTrain, "test_rows", nTest,
                 "nx", data.nx, "ny", data.ny, "noise", data.noise, "dtype", DtypeConverter.name(data.dtype), "seed", data.seed));
 
         NormalEquations normal = noExact && solver.equals("sgd") ? null : NormalEquations.of(train.x(), train.y());
@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
             double exactMse = exact.mse(train.x(), train.y());
             out.printf(Locale.ROOT, "least squares: train MSE %.8g; distance of [W; B] to it: max |Δ| %.4g, relative ‖Δ‖ %.4g%n",
                     exactMse, maxAbs, rel);
-            results.put("least_squares", Map.of("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel));
+            results.put("least_squares", ordered("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel));
         }
         summary.put("results", results);
         RunFiles.writeSummary(dir, summary);
@@ -218,6 +218,15 @@ final class TrainCommand implements Callable<Integer> {
             results.put("W_norm", w.norm2Number().doubleValue());
             results.put("B", b.length() <= 100 ? b.toDoubleVector() : null);
         }
+    }
+
+    /** A map in the order of its keys (JSON output keeps it). */
+    static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     private Init parseInit() {

@@ -61,6 +61,23 @@ abstract class AbstractOptimizer implements Optimizer {
         return state[i];
     }
 
+    /** Keras' velocity: v ← μv − lr·g. v: modified. grad: not modified. */
+    protected void kerasVelocity(INDArray v, INDArray grad, double momentum, double lr) {
+        blas.scal(momentum, v);
+        blas.axpy(-lr, grad, v);
+    }
+
+    /** PyTorch's momentum buffer: b₁ = g on the first step, then b ← μb + (1−τ)g. b: modified. */
+    protected void torchBuffer(INDArray b, INDArray grad, double momentum, double dampening) {
+        if (fresh) {
+            blas.copy(grad, b);
+            fresh = false;
+        } else {
+            blas.scal(momentum, b);
+            blas.axpy(1 - dampening, grad, b);
+        }
+    }
+
     @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> m = new LinkedHashMap<>();

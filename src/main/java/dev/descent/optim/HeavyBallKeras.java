@@ -23,8 +23,7 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     @Override
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray v = state(0, params);
-        blas.scal(momentum, v);                          // v ← μv
-        blas.axpy(-schedule.rate(t, epoch), grad, v);    //     − lr·g
+        kerasVelocity(v, grad, momentum, schedule.rate(t, epoch)); // v ← μv − lr·g
         blas.axpy(1, v, params);                         // θ ← θ + v
         fresh = false;
     }

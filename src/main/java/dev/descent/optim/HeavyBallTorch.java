@@ -30,13 +30,7 @@ public final class HeavyBallTorch extends AbstractOptimizer {
     @Override
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray b = state(0, params);
-        if (fresh) {
-            blas.copy(grad, b);                      // b₁ = g
-            fresh = false;
-        } else {
-            blas.scal(momentum, b);                  // b ← μb
-            blas.axpy(1 - dampening, grad, b);       //     + (1−τ)g
-        }
+        torchBuffer(b, grad, momentum, dampening);      // b ← μb + (1−τ)g, b₁ = g
         blas.axpy(-schedule.rate(t, epoch), b, params); // θ ← θ − lr·b
     }
 

@@ -25,8 +25,7 @@ public final class NesterovKeras extends AbstractOptimizer {
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray v = state(0, params);
         double lr = schedule.rate(t, epoch);
-        blas.scal(momentum, v);         // v ← μv
-        blas.axpy(-lr, grad, v);        //     − lr·g
+        kerasVelocity(v, grad, momentum, lr); // v ← μv − lr·g
         blas.axpy(momentum, v, params); // θ ← θ + μv
         blas.axpy(-lr, grad, params);   //       − lr·g
         fresh = false;

@@ -22,13 +22,7 @@ public final class NesterovTorch extends AbstractOptimizer {
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray b = state(0, params);
         double lr = schedule.rate(t, epoch);
-        if (fresh) {
-            blas.copy(grad, b);
-            fresh = false;
-        } else {
-            blas.scal(momentum, b);
-            blas.axpy(1 - dampening, grad, b);
-        }
+        torchBuffer(b, grad, momentum, dampening); // b ← μb + (1−τ)g, b₁ = g
         blas.axpy(-lr, grad, params);           // θ ← θ − lr·g
         blas.axpy(-lr * momentum, b, params);   //       − lr·μ·b
     }
