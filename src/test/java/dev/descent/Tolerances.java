@@ -15,4 +15,8 @@ public final class Tolerances {
     /** SGD's distance to the least-squares solution after convergence on the seeded problems. */
     public static final double SGD_TO_LSQ_F64 = 5e-3;
     public static final double SGD_TO_LSQ_F32 = 5e-3;
+    /** Engine vs DL4J after 5 epochs in float64 (issue 4's bound). */
+    public static final double PARITY_F64 = 1e-12;
+    /** Engine vs DL4J after 5 epochs in float32: max |Δθ| relative to max |θ|. */
+    public static final double PARITY_F32_RELATIVE = 1e-5;
 }

@@ -12,4 +12,6 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
     /** Training diverged (NaN/Inf or runaway loss). */
     public static final int DIVERGED = 3;
+    /** compare: the engine and DL4J disagree beyond the parity bound. */
+    public static final int PARITY_FAILED = 4;
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code descent}: trains linear models by gradient descent on ND4J. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains multidimensional linear models y = X·W + B by gradient descent on ND4J.",
-        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

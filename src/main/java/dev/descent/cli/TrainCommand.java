@@ -44,32 +44,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     OptimizerOptions opt = new OptimizerOptions();
 
-    @Option(names = {"-b", "--batch-size"}, description = "Rows per batch; 0 = the whole training set (full-batch GD) (default: ${DEFAULT-VALUE}).")
-    int batchSize = 32;
-
-    @Option(names = {"-e", "--epochs"}, description = "Most epochs to run (default: ${DEFAULT-VALUE}).")
-    int epochs = 10;
-
-    @Option(names = "--tol", description = "Stop when |Δ epoch loss| < tol; 0 = off (default: ${DEFAULT-VALUE}).")
-    double tolerance = 0;
-
-    @Option(names = "--no-shuffle", description = "Visit rows in order instead of reshuffling every epoch.")
-    boolean noShuffle;
-
-    @Option(names = "--drop-last", description = "Drop the last partial batch of each epoch (as the numpy loop does).")
-    boolean dropLast;
-
-    @Option(names = "--init", paramLabel = "zeros|uniform|normal", description = "Initial W, B (default: zeros).")
-    String init = "zeros";
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @Option(names = "--solver", paramLabel = "sgd|exact", description = "sgd trains; exact solves least squares in closed form (default: ${DEFAULT-VALUE}).")
     String solver = "sgd";
-
-    @Option(names = "--kernel", paramLabel = "auto|blas|nd4j", description = "Gradient kernel: blas (CPU, OpenBLAS direct), nd4j (any backend) (default: ${DEFAULT-VALUE}).")
-    String kernel = "auto";
-
-    @Option(names = "--divergence-factor", description = "Diverged when the epoch loss exceeds this × the first batch loss (default: ${DEFAULT-VALUE}).")
-    double divergenceFactor = 1e6;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/train-<date-time>).")
     Path out;
@@ -87,22 +66,18 @@ final class TrainCommand implements Callable<Integer> {
         // Validate everything before any expensive work.
         Optimizer optimizer = opt.create();
         SyntheticData synth = data.synthetic();
-        Init initKind = parseInit();
-        KernelKind kernelKind = parseKernel();
+        Init initKind = training.init();
+        KernelKind kernelKind = training.kernel();
         if (!solver.equals("sgd") && !solver.equals("exact")) {
             throw new IllegalArgumentException("--solver must be sgd or exact, got '" + solver + "'");
         }
         if (!progress.equals("auto") && !progress.equals("on") && !progress.equals("off")) {
             throw new IllegalArgumentException("--progress must be auto, on or off, got '" + progress + "'");
         }
-        Trainer.Config config = new Trainer.Config(batchSize, epochs, !noShuffle, dropLast, tolerance,
-                divergenceFactor, data.seed + 2, kernelKind, true);
         long nTest = Math.round(data.testFraction * data.rows);
         long nTrain = data.rows - nTest;
-        if (batchSize > nTrain) {
-            throw new IllegalArgumentException("--batch-size " + batchSize + " exceeds the " + nTrain + " training rows");
-        }
-        Path dir = outputDir();
+        Trainer.Config config = training.config(data.seed, nTrain);
+        Path dir = OutputDirs.create(this.out, "train");
 
         Backend backend = Backend.current();
         out.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(),
@@ -130,8 +105,9 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("solver", "exact");
         } else {
             out.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%g  init=%s  kernel=%s%n",
-                    optimizer.hyperparameters(), batchSize == 0 ? "full (" + nTrain + ")" : String.valueOf(batchSize),
-                    epochs, !noShuffle, dropLast, tolerance, init, kernelKind.resolve().name().toLowerCase(Locale.ROOT));
+                    optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + nTrain + ")" : String.valueOf(config.batchSize()),
+                    config.epochs(), config.shuffle(), config.dropLast(), config.tolerance(), training.init,
+                    kernelKind.resolve().name().toLowerCase(Locale.ROOT));
             LinearModel initial = initKind.create(data.nx, data.ny, data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             TrainingResult result = new Trainer(optimizer, config).train(train, test, initial, new ProgressListener(out, bar));
@@ -227,38 +203,5 @@ final class TrainCommand implements Callable<Integer> {
             m.put((String) kv[i], kv[i + 1]);
         }
         return m;
-    }
-
-    private Init parseInit() {
-        return switch (init) {
-            case "zeros" -> Init.ZEROS;
-            case "uniform" -> Init.UNIFORM;
-            case "normal" -> Init.NORMAL;
-            default -> throw new IllegalArgumentException("--init must be zeros, uniform or normal, got '" + init + "'");
-        };
-    }
-
-    private KernelKind parseKernel() {
-        return switch (kernel) {
-            case "auto" -> KernelKind.AUTO;
-            case "blas" -> KernelKind.BLAS;
-            case "nd4j" -> KernelKind.ND4J;
-            default -> throw new IllegalArgumentException("--kernel must be auto, blas or nd4j, got '" + kernel + "'");
-        };
-    }
-
-    /** Creates the output directory and checks it is writable, before any training. */
-    private Path outputDir() throws IOException {
-        Path dir = out != null ? out
-                : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IOException("--out " + dir + ": cannot create directory (" + e.getMessage() + ")", e);
-        }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new IOException("--out " + dir + ": not a writable directory");
-        }
-        return dir;
     }
 }

@@ -185,8 +185,13 @@ public final class Trainer {
             EpochStats stats = new EpochStats(epoch, trainLoss, testLoss, opt.schedule().rate(t - 1, epoch),
                     batches, rows, seconds);
             history.add(stats);
+            LinearModel snapshot = null;
             for (TrainingListener l : listeners) {
                 l.onEpoch(stats);
+                if (l.wantsModel()) {
+                    snapshot = snapshot != null ? snapshot : LinearModel.fromStacked(theta);
+                    l.onEpochModel(epoch, snapshot);
+                }
             }
             if (trainLoss > config.divergenceFactor() * Math.max(firstLoss, Double.MIN_NORMAL)) {
                 stop = StopReason.DIVERGED;

@@ -15,6 +15,15 @@ public interface TrainingListener {
     default void onEpoch(EpochStats stats) {
     }
 
+    /** True when this listener wants {@link #onEpochModel} (a parameter copy per epoch). */
+    default boolean wantsModel() {
+        return false;
+    }
+
+    /** After each epoch, the model as it stands (a copy), for listeners that asked with {@link #wantsModel}. */
+    default void onEpochModel(int epoch, dev.descent.model.LinearModel model) {
+    }
+
     /** After the last epoch (also after divergence). */
     default void onEnd(TrainingResult result) {
     }

@@ -18,6 +18,14 @@ public final class NesterovTorch extends AbstractOptimizer {
         this.dampening = requireMomentum(dampening, "dampening");
     }
 
+    public double momentum() {
+        return momentum;
+    }
+
+    public double dampening() {
+        return dampening;
+    }
+
     @Override
     public void step(INDArray params, INDArray grad, long t, int epoch) {
         INDArray b = state(0, params);

@@ -45,7 +45,12 @@ public final class RunFiles {
 
     /** Writes any JSON-serialisable tree (maps, lists, numbers, strings) as {@code summary.json}. */
     public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {
-        AtomicFiles.write(dir.resolve(SUMMARY), out -> JSON.writeValue(out, summary));
+        writeJson(dir.resolve(SUMMARY), summary);
+    }
+
+    /** Writes a JSON tree to {@code file} atomically. */
+    public static void writeJson(Path file, Map<String, Object> tree) throws IOException {
+        AtomicFiles.write(file, out -> JSON.writeValue(out, tree));
     }
 
     /** The mapper used for summaries (tests read files back with it). */
