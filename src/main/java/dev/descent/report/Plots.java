@@ -1,5 +1,7 @@
 package dev.descent.report;
 
+import dev.descent.data.AtomicFiles;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;

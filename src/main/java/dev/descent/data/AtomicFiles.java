@@ -1,4 +1,4 @@
-package dev.descent.report;
+package dev.descent.data;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,0 +1,13 @@
+package dev.descent.data;
+
+/**
+ * Bad input data, with a message that names the file and, where known, the line and column or the
+ * array, and says what was expected. One line; the command line prints it and exits with code 2.
+ */
+public final class DataFormatException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public DataFormatException(String message) {
+        super(message);
+    }
+}

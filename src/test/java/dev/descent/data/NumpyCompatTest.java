@@ -1,0 +1,86 @@
+package dev.descent.data;
+
+import static dev.descent.Tolerances.ROUNDING_F64;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.descent.SeededTest;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * RandomState and make_regression against files numpy 1.24 and scikit-learn 1.2.1 wrote
+ * (src/test/resources/numpy/make_reference.py).
+ */
+class NumpyCompatTest extends SeededTest {
+    static final Path DIR = Path.of("src/test/resources/numpy");
+
+    static double[] flat(INDArray a) {
+        return a.reshape(a.length()).toDoubleVector();
+    }
+
+    @Test
+    void randomStateDrawsEqualNumpyBitForBit() throws Exception {
+        Map<String, INDArray> ref = Npz.read(DIR.resolve("random_state.npz"), "random_sample", "standard_normal", "normal",
+                "uniform", "shuffle", "standard_normal_after");
+        RandomState rs = new RandomState(2024);
+        double[] a = new double[7];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rs.randomSample();
+        }
+        assertArrayEquals(flat(ref.get("random_sample")), a, 0.0);
+        double[] b = new double[5];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = rs.standardNormal();
+        }
+        assertArrayEquals(flat(ref.get("standard_normal")), b, 0.0);
+        double[] c = new double[4];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = rs.normal(3.0, 0.5);
+        }
+        assertArrayEquals(flat(ref.get("normal")), c, 0.0);
+        double[] d = new double[3];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rs.uniform(-2.0, 5.0);
+        }
+        assertArrayEquals(flat(ref.get("uniform")), d, 0.0);
+        int[] idx = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        rs.shuffle(idx);
+        assertArrayEquals(flat(ref.get("shuffle")), java.util.Arrays.stream(idx).asDoubleStream().toArray(), 0.0);
+        double[] e = new double[3];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = rs.standardNormal();
+        }
+        assertArrayEquals(flat(ref.get("standard_normal_after")), e, 0.0);
+    }
+
+    @ParameterizedTest(name = "case {0}")
+    @ValueSource(strings = {"a", "b", "c", "d"})
+    void makeRegressionEqualsScikitLearn(String name) throws Exception {
+        JsonNode kw = new ObjectMapper().readTree(DIR.resolve("make_regression_cases.json").toFile()).get(name);
+        MakeRegression.Result r = new MakeRegression(kw.get("n_samples").asInt(), kw.get("n_features").asInt(),
+                kw.get("n_informative").asInt(), kw.get("n_targets").asInt(), kw.get("bias").asDouble(),
+                kw.get("noise").asDouble(), kw.get("shuffle").asBoolean(), kw.get("random_state").asLong()).generate();
+        Map<String, INDArray> ref = Npz.read(DIR.resolve("make_regression_" + name + ".npz"), "X", "y", "coef");
+        // X and coef: bit for bit.
+        assertArrayEquals(flat(ref.get("X")), flatten(r.x()), 0.0, "X");
+        assertArrayEquals(flat(ref.get("coef")), flatten(r.coef()), 0.0, "coef");
+        // y: the dot product's rounding (numpy sums in BLAS order), so relative to |y|.
+        double[] ry = flat(ref.get("y"));
+        double[] y = flatten(r.y());
+        assertEquals(ry.length, y.length);
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(ry[i], y[i], ROUNDING_F64 * Math.max(1, Math.abs(ry[i])), "y[" + i + "]");
+        }
+    }
+
+    static double[] flatten(double[][] a) {
+        return java.util.Arrays.stream(a).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+}
