@@ -54,25 +54,28 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         Optimizer optimizer = opt.create();
-        var synth = data.synthetic();
-        long nTest = Math.round(data.testFraction * data.rows);
-        long nTrain = data.rows - nTest;
+        data.validate();
         if (training.tolerance != 0) {
             throw new IllegalArgumentException("--tol is not supported by compare: both sides run every epoch");
         }
-        Trainer.Config config = training.config(data.seed, nTrain);
-        Comparison comparison = new Comparison(optimizer, config, repeat, warmup);
+        if (data.file == null) {
+            new Comparison(optimizer, training.config(data.seed, data.syntheticTrainRows()), repeat, warmup);
+        }
         var init = training.init();
         Path dir = OutputDirs.create(out, "compare");
 
         Backend backend = Backend.current();
         o.printf(Locale.ROOT, "descent %s  backend %s  [%s]%n", Main.version(), backend.name(), backend.device());
-        Dataset train = synth.generate().data().splitTail(data.testFraction).train();
-        o.printf(Locale.ROOT, "data: synthetic %,d training rows  nX=%d  nY=%d  dtype=%s  batch=%d  epochs=%d  shuffle=%s  seed=%d%n",
-                nTrain, data.nx, data.ny, DtypeConverter.name(data.dtype), config.batchFor(nTrain), config.epochs(),
+        DataOptions.Prepared prepared = data.prepare();
+        Dataset train = prepared.train();
+        long nTrain = train.size();
+        Trainer.Config config = training.config(data.seed, nTrain);
+        Comparison comparison = new Comparison(optimizer, config, repeat, warmup);
+        o.printf(Locale.ROOT, "data: %s  %,d training rows  nX=%d  nY=%d  dtype=%s  batch=%d  epochs=%d  shuffle=%s  seed=%d%n",
+                prepared.record().get("source"), nTrain, train.inputs(), train.outputs(), DtypeConverter.name(data.dtype), config.batchFor(nTrain), config.epochs(),
                 config.shuffle(), data.seed);
         o.println("engine: " + optimizer.hyperparameters() + "  kernel " + config.kernel().resolve().name().toLowerCase(Locale.ROOT));
-        LinearModel initial = init.create(data.nx, data.ny, data.dtype, data.seed + 1);
+        LinearModel initial = init.create(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
         Comparison.Result r = comparison.run(train, initial);
         o.println("DL4J:   " + r.mapping().description());
         o.printf(Locale.ROOT, "%5s  %-13s %-13s %-10s %-10s %9s %9s %12s %12s %7s%n", "epoch", "engine loss", "DL4J loss",
@@ -87,19 +90,19 @@ final class CompareCommand implements Callable<Integer> {
                 r.warmupEpochs(), r.repeat(), r.engineRate(), r.dl4jRate());
         o.println(r.verdict());
 
-        write(dir, r, optimizer, config, nTrain, backend);
+        write(dir, r, optimizer, config, prepared, backend);
         o.println("wrote " + dir.resolve("compare.json") + " and compare.png");
         o.flush();
         return Boolean.FALSE.equals(r.parity()) ? ExitCodes.PARITY_FAILED : ExitCodes.OK;
     }
 
-    private void write(Path dir, Comparison.Result r, Optimizer optimizer, Trainer.Config config, long nTrain, Backend backend)
+    private void write(Path dir, Comparison.Result r, Optimizer optimizer, Trainer.Config config, DataOptions.Prepared d, Backend backend)
             throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("descent", Main.version());
         json.put("backend", TrainCommand.ordered("name", backend.name(), "device", backend.device()));
-        json.put("data", TrainCommand.ordered("source", "synthetic", "train_rows", nTrain, "nx", data.nx, "ny", data.ny,
-                "dtype", DtypeConverter.name(data.dtype), "seed", data.seed));
+        json.put("data", d.record());
+        long nTrain = d.train().size();
         json.put("optimizer", optimizer.hyperparameters());
         json.put("dl4j_updater", r.mapping().description());
         json.put("exact_mapping", r.mapping().exact());
@@ -123,7 +126,7 @@ final class CompareCommand implements Callable<Integer> {
 
         double[] ep = r.rows().stream().mapToDouble(row -> row.epoch() + 1).toArray();
         String title = String.format(Locale.ROOT, "engine vs DL4J: %s, %s, batch %d, N=%,d, nX=%d, nY=%d",
-                optimizer.hyperparameters(), DtypeConverter.name(data.dtype), config.batchFor(nTrain), nTrain, data.nx, data.ny);
+                optimizer.hyperparameters(), DtypeConverter.name(data.dtype), config.batchFor(nTrain), nTrain, d.inputs(), d.outputs());
         var losses = Plots.lines(title, "epoch", "training MSE (mean of batch losses)", List.of(
                 new Plots.Curve("engine", ep, r.rows().stream().mapToDouble(Comparison.Row::engineLoss).toArray()),
                 new Plots.Curve("DL4J " + r.mapping().description(), ep, r.rows().stream().mapToDouble(Comparison.Row::dl4jLoss).toArray())),

@@ -1,21 +1,70 @@
 package dev.descent.cli;
 
+import dev.descent.data.CsvLoader;
+import dev.descent.data.DataFiles;
+import dev.descent.data.Dataset;
+import dev.descent.data.Scaler;
 import dev.descent.data.SyntheticData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Option;
 
-/** Options that choose the data: synthetic sizes, noise, dtype, test fraction and the seed. */
+/**
+ * Options that choose the data: a file (CSV, .npy, .npz) or seeded synthetic data, the test split, the
+ * dtype, scaling and the seed.
+ */
 final class DataOptions {
+    @Option(names = "--data", paramLabel = "FILE", description = "Training data: .csv/.tsv/.txt, .npz (arrays --x-name, --y-name) or .npy (with --data-y). Without it: synthetic data.")
+    Path file;
+
+    @Option(names = "--data-y", paramLabel = "FILE", description = "Targets .npy when --data is an inputs .npy.")
+    Path fileY;
+
+    @Option(names = {"-t", "--target"}, paramLabel = "COLUMN", description = "CSV target column by name or 0-based index; repeat for several.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--features", split = ",", paramLabel = "COLUMN", description = "CSV feature columns (comma-separated names or indices) (default: every non-target column).")
+    List<String> features = new ArrayList<>();
+
+    @Option(names = "--delimiter", description = "CSV field separator (default: ',', or tab for .tsv).")
+    Character delimiter;
+
+    @Option(names = "--no-header", description = "The CSV's first line is data, not column names.")
+    boolean noHeader;
+
+    @Option(names = "--x-name", description = "Inputs array in a .npz (default: ${DEFAULT-VALUE}).")
+    String xName = "X";
+
+    @Option(names = "--y-name", description = "Targets array in a .npz (default: ${DEFAULT-VALUE}).")
+    String yName = "y";
+
+    @Option(names = "--drop-nonfinite", description = "Drop rows holding NaN or Inf (reported) instead of rejecting the file.")
+    boolean dropNonFinite;
+
+    @Option(names = "--test-data", paramLabel = "FILE", description = "An explicit test set (same format and columns as --data); replaces --test-fraction.")
+    Path testFile;
+
+    @Option(names = "--scale-x", paramLabel = "none|minmax|standard", description = "Feature scaling fitted on the training rows (default: ${DEFAULT-VALUE}).")
+    String scaleX = "none";
+
+    @Option(names = "--scale-y", paramLabel = "none|minmax|standard", description = "Target scaling fitted on the training rows (default: ${DEFAULT-VALUE}).")
+    String scaleY = "none";
+
     @Option(names = {"-n", "--rows"}, description = "Rows N of synthetic data (default: ${DEFAULT-VALUE}).")
     long rows = 10_000;
 
-    @Option(names = "--nx", description = "Input features nX (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nx", description = "Input features nX of synthetic data (default: ${DEFAULT-VALUE}).")
     int nx = 10;
 
-    @Option(names = "--ny", description = "Outputs nY (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ny", description = "Outputs nY of synthetic data (default: ${DEFAULT-VALUE}).")
     int ny = 1;
 
-    @Option(names = "--noise", description = "Standard deviation of the Gaussian noise on Y (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", description = "Standard deviation of the Gaussian noise on synthetic Y (default: ${DEFAULT-VALUE}).")
     double noise = 0.1;
 
     @Option(names = "--dtype", converter = DtypeConverter.class, paramLabel = "float32|float64",
@@ -25,8 +74,121 @@ final class DataOptions {
     @Option(names = "--test-fraction", description = "Fraction of rows held out for testing, in [0, 1) (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
-    @Option(names = "--seed", description = "Seed for the data (seed), the initial W, B (seed+1) and the shuffle (seed+2) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Seed for the data (seed), the initial W, B (seed+1), the shuffle (seed+2) and a file's test split (seed+3) (default: ${DEFAULT-VALUE}).")
     long seed = 42;
+
+    /**
+     * The data ready for training: {@code train}/{@code test} scaled for training, {@code original*} in the
+     * user's units (the same arrays when no scaling), the fitted scalers, names and a record for summaries.
+     */
+    record Prepared(Dataset train, Dataset test, Dataset originalTrain, Dataset originalTest, Scaler xScaler,
+            Scaler yScaler, List<String> featureNames, List<String> targetNames, Map<String, Object> record) {
+
+        int inputs() {
+            return train.inputs();
+        }
+
+        int outputs() {
+            return train.outputs();
+        }
+
+        boolean scaled() {
+            return !xScaler.isIdentity() || !yScaler.isIdentity();
+        }
+    }
+
+    /** Checks the options that need no data (before any expensive work). */
+    void validate() {
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
+        }
+        for (String s : new String[] {scaleX, scaleY}) {
+            if (!Scaler.KINDS.contains(s)) {
+                throw new IllegalArgumentException("--scale-x/--scale-y must be none, minmax or standard, got '" + s + "'");
+            }
+        }
+        if (file == null) {
+            synthetic();
+        } else if (testFile != null && testFile.equals(file)) {
+            throw new IllegalArgumentException("--test-data is the same file as --data");
+        }
+    }
+
+    /** Training rows after the split (known before loading only for synthetic data). */
+    long syntheticTrainRows() {
+        return rows - Math.round(testFraction * rows);
+    }
+
+    Prepared prepare() throws IOException {
+        validate();
+        Map<String, Object> rec = new LinkedHashMap<>();
+        Dataset.Split split;
+        List<String> fn;
+        List<String> tn;
+        if (file == null) {
+            split = synthetic().generate().data().splitTail(testFraction);
+            fn = names("x", nx);
+            tn = names("y", ny);
+            rec.put("source", "synthetic");
+            rec.put("rows", rows);
+            rec.put("noise", noise);
+        } else {
+            DataFiles.Spec spec = spec();
+            CsvLoader.Loaded l = DataFiles.load(file, spec);
+            fn = l.featureNames();
+            tn = l.targetNames();
+            rec.put("source", file.toString());
+            rec.put("dropped_nonfinite_rows", l.droppedRows());
+            if (testFile != null) {
+                CsvLoader.Loaded t = DataFiles.load(testFile, spec);
+                if (t.x().columns() != l.x().columns() || t.y().columns() != l.y().columns()) {
+                    throw new IllegalArgumentException("--test-data " + testFile + " has " + t.x().columns() + " features and "
+                            + t.y().columns() + " targets; --data has " + l.x().columns() + " and " + l.y().columns());
+                }
+                split = new Dataset.Split(l.data(), t.data());
+                rec.put("test_source", testFile.toString());
+                rec.put("test_dropped_nonfinite_rows", t.droppedRows());
+            } else {
+                split = l.data().splitRandom(testFraction, seed + 3);
+            }
+            rec.put("features", fn);
+            rec.put("targets", tn);
+        }
+        Dataset train = split.train();
+        Dataset test = split.test();
+        Scaler xs = Scaler.fit(scaleX, train.x());
+        Scaler ys = Scaler.fit(scaleY, train.y());
+        Dataset strain = train;
+        Dataset stest = test;
+        if (!xs.isIdentity() || !ys.isIdentity()) {
+            strain = scaled(train, xs, ys);
+            stest = test == null ? null : scaled(test, xs, ys);
+        }
+        rec.put("train_rows", train.size());
+        rec.put("test_rows", test == null ? 0 : test.size());
+        rec.put("nx", train.inputs());
+        rec.put("ny", train.outputs());
+        rec.put("dtype", DtypeConverter.name(dtype));
+        rec.put("seed", seed);
+        rec.put("scale_x", xs.describe());
+        rec.put("scale_y", ys.describe());
+        return new Prepared(strain, stest, train, test, xs, ys, fn, tn, rec);
+    }
+
+    private static Dataset scaled(Dataset d, Scaler xs, Scaler ys) {
+        Dataset c = d.copy();
+        xs.applyInPlace(c.x());
+        ys.applyInPlace(c.y());
+        return c;
+    }
+
+    /** How to read --data and --test-data (and predict/evaluate files). */
+    DataFiles.Spec spec() {
+        char delim = delimiter != null ? delimiter
+                : file != null && file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+        return new DataFiles.Spec(new CsvLoader.Options(delim, !noHeader, targets, features, dtype, dropNonFinite),
+                fileY, xName, yName);
+    }
 
     SyntheticData synthetic() {
         if (rows < 2) {
@@ -41,9 +203,14 @@ final class DataOptions {
         if (!(noise >= 0) || Double.isInfinite(noise)) {
             throw new IllegalArgumentException("--noise must be a finite number >= 0, got " + noise);
         }
-        if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
-        }
         return new SyntheticData(rows, nx, ny, noise, dtype, seed);
+    }
+
+    private static List<String> names(String prefix, int n) {
+        List<String> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            l.add(prefix + i);
+        }
+        return l;
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code descent}: trains linear models by gradient descent on ND4J. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains multidimensional linear models y = X·W + B by gradient descent on ND4J.",
-        subcommands = {TrainCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, PredictCommand.class, EvaluateCommand.class,
+            GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -41,6 +42,16 @@ public final class Main implements Runnable {
         PrintWriter err = cl.getErr();
         if (System.getenv("DESCENT_DEBUG") != null) {
             e.printStackTrace(err);
+        }
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            err.println(cl.getCommandName() + ": no such file: " + n.getFile());
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            err.println(cl.getCommandName() + ": permission denied: " + a.getFile());
+            err.flush();
+            return ExitCodes.BAD_INPUT;
         }
         if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
                 || e instanceof java.io.UncheckedIOException) {

@@ -1,23 +1,18 @@
 package dev.descent.cli;
 
 import dev.descent.data.Dataset;
-import dev.descent.data.SyntheticData;
 import dev.descent.engine.Backend;
-import dev.descent.engine.KernelKind;
 import dev.descent.engine.StopReason;
 import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingResult;
-import dev.descent.model.Init;
 import dev.descent.model.LinearModel;
+import dev.descent.model.ModelStore;
 import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import dev.descent.report.RunFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,10 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code descent train}: trains a linear model on synthetic data and records the run. */
+/** {@code descent train}: trains a linear model on a file or synthetic data and records the run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains y = X·W + B by mini-batch gradient descent on seeded synthetic data",
-            "(X ~ N(0,1), true W, B ~ N(0,1), Gaussian noise) and writes history.csv and summary.json."})
+        description = {"Trains y = X·W + B by mini-batch gradient descent on a CSV/.npy/.npz file or on seeded",
+            "synthetic data (X ~ N(0,1), true W, B ~ N(0,1), Gaussian noise). Writes history.csv, summary.json",
+            "and the model (model/W.npy, model/B.npy, model/model.json) to the output directory."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,70 +57,80 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // Validate everything before any expensive work.
+        // Everything that needs no data is checked before any expensive work.
         Optimizer optimizer = opt.create();
-        SyntheticData synth = data.synthetic();
-        Init initKind = training.init();
-        KernelKind kernelKind = training.kernel();
+        data.validate();
+        var initKind = training.init();
+        var kernelKind = training.kernel();
         if (!solver.equals("sgd") && !solver.equals("exact")) {
             throw new IllegalArgumentException("--solver must be sgd or exact, got '" + solver + "'");
         }
         if (!progress.equals("auto") && !progress.equals("on") && !progress.equals("off")) {
             throw new IllegalArgumentException("--progress must be auto, on or off, got '" + progress + "'");
         }
-        long nTest = Math.round(data.testFraction * data.rows);
-        long nTrain = data.rows - nTest;
-        Trainer.Config config = training.config(data.seed, nTrain);
+        if (data.file == null) {
+            training.config(data.seed, data.syntheticTrainRows()); // batch size against the known row count
+        }
         Path dir = OutputDirs.create(this.out, "train");
 
         Backend backend = Backend.current();
-        out.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(),
-                backend.device(), backend.blas());
-        out.printf(Locale.ROOT, "data: synthetic N=%,d (train %,d, test %,d)  nX=%d  nY=%d  noise=%g  dtype=%s  seed=%d%n",
-                data.rows, nTrain, nTest, data.nx, data.ny, data.noise, DtypeConverter.name(data.dtype), data.seed);
-        SyntheticData.Generated gen = synth.generate();
-        Dataset.Split split = gen.data().splitTail(data.testFraction);
-        Dataset train = split.train();
-        Dataset test = split.test();
+        o.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(), backend.device(),
+                backend.blas());
+        DataOptions.Prepared d = data.prepare();
+        Trainer.Config config = training.config(data.seed, d.train().size());
+        o.printf(Locale.ROOT, "data: %s  train %,d rows, test %,d  nX=%d  nY=%d  dtype=%s  seed=%d%s%n",
+                d.record().get("source"), d.train().size(), d.test() == null ? 0 : d.test().size(), d.inputs(), d.outputs(),
+                DtypeConverter.name(data.dtype), data.seed, d.scaled() ? "  scaling x: " + d.xScaler() + ", y: " + d.yScaler() : "");
+        Object dropped = d.record().get("dropped_nonfinite_rows");
+        if (dropped instanceof Long n && n > 0) {
+            o.printf(Locale.ROOT, "dropped %,d rows holding NaN or Inf%n", n);
+        }
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("descent", Main.version());
         summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
-        summary.put("data", ordered("source", "synthetic", "rows", data.rows, "train_rows", nTrain, "test_rows", nTest,
-                "nx", data.nx, "ny", data.ny, "noise", data.noise, "dtype", DtypeConverter.name(data.dtype), "seed", data.seed));
+        summary.put("data", d.record());
 
+        Dataset train = d.originalTrain();
+        Dataset test = d.originalTest();
         NormalEquations normal = noExact && solver.equals("sgd") ? null : NormalEquations.of(train.x(), train.y());
         LinearModel exact = normal == null ? null : LinearModel.fromStacked(normal.solve().castTo(data.dtype));
         int code = ExitCodes.OK;
         LinearModel model;
+        LinearModel scaledModel = null;
+        Map<String, Object> meta = new LinkedHashMap<>();
         if (solver.equals("exact")) {
-            out.println("solver: exact least squares (normal equations, float64 Cholesky)");
+            o.println("solver: exact least squares (normal equations, float64 Cholesky)");
             model = exact;
             summary.put("solver", "exact");
         } else {
-            out.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%g  init=%s  kernel=%s%n",
-                    optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + nTrain + ")" : String.valueOf(config.batchSize()),
+            o.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%g  init=%s  kernel=%s%n",
+                    optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + d.train().size() + ")" : String.valueOf(config.batchSize()),
                     config.epochs(), config.shuffle(), config.dropLast(), config.tolerance(), training.init,
                     kernelKind.resolve().name().toLowerCase(Locale.ROOT));
-            LinearModel initial = initKind.create(data.nx, data.ny, data.dtype, data.seed + 1);
+            LinearModel initial = initKind.create(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
-            TrainingResult result = new Trainer(optimizer, config).train(train, test, initial, new ProgressListener(out, bar));
-            model = result.model();
+            TrainingResult result = new Trainer(optimizer, config).train(d.train(), d.test(), initial, new ProgressListener(o, bar));
+            scaledModel = result.model();
+            model = scaledModel.unscaled(d.xScaler(), d.yScaler());
             RunFiles.writeHistory(dir, result.history());
             summary.put("solver", "sgd");
             summary.put("optimizer", optimizer.hyperparameters());
-            summary.put("training", trainingRecord(config, result, nTrain));
+            Map<String, Object> tr = trainingRecord(config, result, d.train().size());
+            summary.put("training", tr);
+            meta.put("optimizer", optimizer.hyperparameters());
+            meta.put("training", tr);
             if (result.stop() == StopReason.DIVERGED) {
                 err.println("train: " + result.message());
                 err.flush();
                 code = ExitCodes.DIVERGED;
             } else if (result.message() != null) {
-                out.println(result.message());
+                o.println(result.message());
             }
             if (result.last() != null) {
-                out.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
+                o.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
                         result.history().size(), result.seconds() / result.history().size(),
                         result.history().stream().mapToLong(s -> s.rows()).sum() / result.seconds());
             }
@@ -132,27 +138,40 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> results = new LinkedHashMap<>();
         double trainMse = model.mse(train.x(), train.y());
         results.put("train_mse", trainMse);
-        out.printf(Locale.ROOT, "final train MSE %.8g", trainMse);
+        o.printf(Locale.ROOT, "final train MSE %.8g", trainMse);
         if (test != null) {
             double testMse = model.mse(test.x(), test.y());
             results.put("test_mse", testMse);
-            out.printf(Locale.ROOT, "   test MSE %.8g", testMse);
+            o.printf(Locale.ROOT, "   test MSE %.8g", testMse);
         }
-        out.println();
-        printParameters(out, model, results);
+        o.println(d.scaled() ? "  (original units)" : "");
+        printParameters(o, "", model, results, "");
+        if (scaledModel != null && d.scaled()) {
+            printParameters(o, "scaled units: ", scaledModel, results, "_scaled");
+        }
         if (exact != null && model != exact) {
-            INDArray d = model.stacked().castTo(DataType.DOUBLE).subi(exact.stacked().castTo(DataType.DOUBLE));
-            double maxAbs = d.amaxNumber().doubleValue();
-            double rel = d.norm2Number().doubleValue() / Math.max(Double.MIN_NORMAL, exact.stacked().castTo(DataType.DOUBLE).norm2Number().doubleValue());
+            INDArray diff = model.stacked().castTo(DataType.DOUBLE).subi(exact.stacked().castTo(DataType.DOUBLE));
+            double maxAbs = diff.amaxNumber().doubleValue();
+            double rel = diff.norm2Number().doubleValue()
+                    / Math.max(Double.MIN_NORMAL, exact.stacked().castTo(DataType.DOUBLE).norm2Number().doubleValue());
             double exactMse = exact.mse(train.x(), train.y());
-            out.printf(Locale.ROOT, "least squares: train MSE %.8g; distance of [W; B] to it: max |Δ| %.4g, relative ‖Δ‖ %.4g%n",
+            o.printf(Locale.ROOT, "least squares: train MSE %.8g; distance of [W; B] to it: max |Δ| %.4g, relative ‖Δ‖ %.4g%n",
                     exactMse, maxAbs, rel);
             results.put("least_squares", ordered("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel));
         }
         summary.put("results", results);
+        meta.put("descent", Main.version());
+        meta.put("backend", backend.name());
+        meta.put("data", d.record());
+        meta.put("features", d.featureNames());
+        meta.put("targets", d.targetNames());
+        meta.put("solver", solver);
+        meta.put("results", ordered("train_mse", trainMse, "test_mse", results.get("test_mse")));
+        ModelStore.save(dir.resolve("model"), model, meta);
         RunFiles.writeSummary(dir, summary);
-        out.println("wrote " + dir.resolve(RunFiles.SUMMARY) + (solver.equals("sgd") ? " and " + RunFiles.HISTORY : ""));
-        out.flush();
+        o.println("wrote " + dir.resolve(RunFiles.SUMMARY) + (solver.equals("sgd") ? ", " + RunFiles.HISTORY : "")
+                + " and the model in " + dir.resolve("model"));
+        o.flush();
         return code;
     }
 
@@ -180,19 +199,20 @@ final class TrainCommand implements Callable<Integer> {
         return m;
     }
 
-    private static void printParameters(PrintWriter out, LinearModel model, Map<String, Object> results) {
+    private static void printParameters(PrintWriter out, String label, LinearModel model, Map<String, Object> results, String suffix) {
         INDArray w = model.weights().castTo(DataType.DOUBLE);
         INDArray b = model.bias().castTo(DataType.DOUBLE);
         if (w.length() <= 20) {
-            out.println("W = " + java.util.Arrays.deepToString(w.toDoubleMatrix()));
-            out.println("B = " + java.util.Arrays.toString(b.toDoubleVector()));
-            results.put("W", w.toDoubleMatrix());
-            results.put("B", b.toDoubleVector());
+            out.println(label + "W = " + java.util.Arrays.deepToString(w.toDoubleMatrix()));
+            out.println(label + "B = " + java.util.Arrays.toString(b.toDoubleVector()));
+            results.put("W" + suffix, w.toDoubleMatrix());
+            results.put("B" + suffix, b.toDoubleVector());
         } else {
-            out.printf(Locale.ROOT, "W: %d×%d, ‖W‖ = %.6g, max |w| = %.6g;  B: ‖B‖ = %.6g (full values with smaller --nx/--ny)%n",
-                    w.rows(), w.columns(), w.norm2Number().doubleValue(), w.amaxNumber().doubleValue(), b.norm2Number().doubleValue());
-            results.put("W_norm", w.norm2Number().doubleValue());
-            results.put("B", b.length() <= 100 ? b.toDoubleVector() : null);
+            out.printf(Locale.ROOT, "%sW: %d×%d, ‖W‖ = %.6g, max |w| = %.6g;  B: ‖B‖ = %.6g (all values in model/W.npy, B.npy)%n",
+                    label, w.rows(), w.columns(), w.norm2Number().doubleValue(), w.amaxNumber().doubleValue(),
+                    b.norm2Number().doubleValue());
+            results.put("W_norm" + suffix, w.norm2Number().doubleValue());
+            results.put("B" + suffix, b.length() <= 100 ? b.toDoubleVector() : null);
         }
     }
 

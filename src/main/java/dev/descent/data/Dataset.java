@@ -72,6 +72,46 @@ public record Dataset(INDArray x, INDArray y) {
         return new Split(rows(0, size() - nTest), rows(size() - nTest, size()));
     }
 
+    /**
+     * A random split by fraction: a seeded permutation picks the test rows; both parts keep the file's row
+     * order and are copies (the original can be released).
+     */
+    public Split splitRandom(double testFraction, long seed) {
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
+        }
+        long nTest = Math.round(testFraction * size());
+        if (nTest == 0) {
+            return new Split(this, null);
+        }
+        if (nTest >= size()) {
+            throw new IllegalArgumentException("test fraction " + testFraction + " leaves no training rows of " + size());
+        }
+        int n = (int) size();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] test = java.util.Arrays.copyOfRange(perm, 0, (int) nTest);
+        int[] train = java.util.Arrays.copyOfRange(perm, (int) nTest, n);
+        java.util.Arrays.sort(test);
+        java.util.Arrays.sort(train);
+        return new Split(new Dataset(org.nd4j.linalg.factory.Nd4j.pullRows(x, 1, train), org.nd4j.linalg.factory.Nd4j.pullRows(y, 1, train)),
+                new Dataset(org.nd4j.linalg.factory.Nd4j.pullRows(x, 1, test), org.nd4j.linalg.factory.Nd4j.pullRows(y, 1, test)));
+    }
+
+    /** A copy with its own buffers (for scaling without touching the original). */
+    public Dataset copy() {
+        return new Dataset(x.dup('c'), y.dup('c'));
+    }
+
     /** A training set and an optional (null) test set. */
     public record Split(Dataset train, Dataset test) {
     }

@@ -74,6 +74,29 @@ public final class LinearModel {
         return Nd4j.vstack(w, b.reshape(1, b.length())).dup('c');
     }
 
+    /**
+     * This model, trained on scaled data x_s = (x − a)/s, y_s = (y − c)/d, rewritten in original units:
+     * W[i][k] = W_s[i][k]·d[k]/s[i], B[k] = c[k] + d[k]·(B_s[k] − Σᵢ (a[i]/s[i])·W_s[i][k]). Exact up to
+     * rounding (computed in float64), so predictions need no scaling step.
+     */
+    public LinearModel unscaled(dev.descent.data.Scaler x, dev.descent.data.Scaler y) {
+        double[][] ws = w.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[] bs = b.castTo(DataType.DOUBLE).toDoubleVector();
+        int nx = ws.length;
+        int ny = bs.length;
+        double[][] wo = new double[nx][ny];
+        double[] bo = new double[ny];
+        for (int k = 0; k < ny; k++) {
+            double shift = 0;
+            for (int i = 0; i < nx; i++) {
+                wo[i][k] = ws[i][k] * y.scale()[k] / x.scale()[i];
+                shift += x.offset()[i] / x.scale()[i] * ws[i][k];
+            }
+            bo[k] = y.offset()[k] + y.scale()[k] * (bs[k] - shift);
+        }
+        return new LinearModel(Nd4j.createFromArray(wo).castTo(dataType()), Nd4j.createFromArray(bo).castTo(dataType()));
+    }
+
     /** X·W + B as a new N×nY array. X: not modified. */
     public INDArray predict(INDArray x) {
         requireInputs(x);

@@ -1,27 +1,27 @@
-package dev.descent.engine;
+package dev.descent.data;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Direct access to an INDArray's host memory, for the CPU kernel. */
-final class HostMemory {
+/** Direct access to an INDArray's host memory (CPU backend): for the CPU kernel and the loaders. */
+public final class HostMemory {
     private HostMemory() {
     }
 
     /** True when the rows of a matrix are laid out one after another (c order, unit column stride). */
-    static boolean rowContiguous(INDArray a) {
+    public static boolean rowContiguous(INDArray a) {
         return a.rank() == 2 && a.ordering() == 'c' && a.stride(1) == 1 && (a.rows() == 1 || a.stride(0) == a.columns());
     }
 
     /** A row-contiguous array with the same values: {@code a} itself when it already is one, else a copy. */
-    static INDArray rowContiguousOrCopy(INDArray a) {
+    public static INDArray rowContiguousOrCopy(INDArray a) {
         return rowContiguous(a) ? a : a.dup('c');
     }
 
     /** A pointer to the array's first element (a view's offset included). */
-    static BytePointer pointer(INDArray a) {
+    public static BytePointer pointer(INDArray a) {
         return new BytePointer(a.data().addressPointer());
     }
 
@@ -30,7 +30,7 @@ final class HostMemory {
      * size can be read: row r lives in {@code chunks[r / rowsPerChunk]} at byte
      * {@code (r % rowsPerChunk) · rowBytes}.
      */
-    static ByteBuffer[] rowChunks(INDArray a, int rowBytes, int rowsPerChunk) {
+    public static ByteBuffer[] rowChunks(INDArray a, int rowBytes, int rowsPerChunk) {
         long rows = a.rows();
         int n = (int) ((rows + rowsPerChunk - 1) / rowsPerChunk);
         ByteBuffer[] chunks = new ByteBuffer[n];
@@ -48,7 +48,7 @@ final class HostMemory {
     }
 
     /** Rows per chunk for {@link #rowChunks}: as many whole rows as fit under 2 GiB. */
-    static int rowsPerChunk(int rowBytes) {
+    public static int rowsPerChunk(int rowBytes) {
         return Math.max(1, (Integer.MAX_VALUE - 7) / rowBytes);
     }
 }

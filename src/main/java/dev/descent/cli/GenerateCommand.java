@@ -1,0 +1,161 @@
+package dev.descent.cli;
+
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.descent.data.AtomicFiles;
+import dev.descent.data.MakeRegression;
+import dev.descent.data.Npy;
+import dev.descent.data.Npz;
+import dev.descent.data.RandomState;
+import dev.descent.data.SyntheticData;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code descent generate}: writes datasets to .npz, .npy or .csv. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Writes a dataset: make-regression (bit-compatible with scikit-learn's make_regression and numpy's",
+            "RandomState: the same arguments give the same X and coef as Python), synthetic (descent's ND4J generator),",
+            "or job-duration (a timing log: runtime roughly proportional to the number of examples, with noise)."})
+final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--kind", paramLabel = "make-regression|synthetic|job-duration", description = "What to generate (default: ${DEFAULT-VALUE}).")
+    String kind = "make-regression";
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = ".npz (X, y, coef), .csv (x0.., y0.. columns) or .npy (X; y in --out-y).")
+    Path out;
+
+    @Option(names = "--out-y", paramLabel = "FILE", description = "Where y goes when --out is a .npy.")
+    Path outY;
+
+    @Option(names = "--n-samples", description = "Rows (default: ${DEFAULT-VALUE}).")
+    int nSamples = 100;
+
+    @Option(names = "--n-features", description = "Features (default: ${DEFAULT-VALUE}).")
+    int nFeatures = 100;
+
+    @Option(names = "--n-informative", description = "make-regression: features with non-zero coefficients (default: ${DEFAULT-VALUE}).")
+    int nInformative = 10;
+
+    @Option(names = "--n-targets", description = "Outputs (default: ${DEFAULT-VALUE}).")
+    int nTargets = 1;
+
+    @Option(names = "--bias", description = "make-regression: intercept (default: ${DEFAULT-VALUE}).")
+    double bias = 0.0;
+
+    @Option(names = "--noise", description = "Standard deviation of the Gaussian noise (default: ${DEFAULT-VALUE}).")
+    double noise = 0.0;
+
+    @Option(names = "--no-shuffle", description = "make-regression: shuffle=False.")
+    boolean noShuffle;
+
+    @Option(names = "--random-state", description = "Seed (numpy RandomState for make-regression and job-duration, ND4J for synthetic) (default: ${DEFAULT-VALUE}).")
+    long randomState = 0;
+
+    @Option(names = "--dtype", converter = DtypeConverter.class, paramLabel = "float32|float64", description = "Written dtype (default: float64).")
+    DataType dtype = DataType.DOUBLE;
+
+    @Override
+    public Integer call() throws Exception {
+        String ext = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!ext.endsWith(".npz") && !ext.endsWith(".csv") && !ext.endsWith(".npy")) {
+            throw new IllegalArgumentException("--out must end in .npz, .csv or .npy, got " + out);
+        }
+        if (ext.endsWith(".npy") && outY == null) {
+            throw new IllegalArgumentException("--out " + out + " is a .npy: give --out-y for the targets");
+        }
+        if (nSamples < 1 || nFeatures < 1 || nTargets < 1) {
+            throw new IllegalArgumentException("--n-samples, --n-features and --n-targets must be >= 1");
+        }
+        if (!(noise >= 0)) {
+            throw new IllegalArgumentException("--noise must be >= 0, got " + noise);
+        }
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        String[] names;
+        switch (kind) {
+            case "make-regression" -> {
+                MakeRegression.Result r = new MakeRegression(nSamples, nFeatures, nInformative, nTargets, bias, noise,
+                        !noShuffle, randomState).generate();
+                arrays.put("X", Nd4j.createFromArray(r.x()).castTo(dtype));
+                arrays.put("y", squeeze(Nd4j.createFromArray(r.y())).castTo(dtype));
+                arrays.put("coef", squeeze(Nd4j.createFromArray(r.coef())).castTo(dtype));
+                names = columnNames("x", nFeatures, "y", nTargets);
+            }
+            case "synthetic" -> {
+                SyntheticData.Generated g = new SyntheticData(nSamples, nFeatures, nTargets, noise, dtype, randomState).generate();
+                arrays.put("X", g.data().x());
+                arrays.put("y", g.data().y());
+                arrays.put("W", g.trueW());
+                arrays.put("B", g.trueB());
+                names = columnNames("x", nFeatures, "y", nTargets);
+            }
+            case "job-duration" -> {
+                arrays.putAll(jobDuration());
+                names = new String[] {"n", "duration"};
+            }
+            default -> throw new IllegalArgumentException("--kind must be make-regression, synthetic or job-duration, got '" + kind + "'");
+        }
+        INDArray x = arrays.get("X");
+        INDArray y = arrays.get("y");
+        if (ext.endsWith(".npz")) {
+            Npz.write(out, arrays);
+        } else if (ext.endsWith(".npy")) {
+            Npy.write(out, x);
+            Npy.write(outY, y);
+        } else {
+            INDArray yy = y.rank() == 1 ? y.reshape(y.length(), 1) : y;
+            double[][] rows = Nd4j.hstack(x.castTo(DataType.DOUBLE), yy.castTo(DataType.DOUBLE)).toDoubleMatrix();
+            CsvSchema.Builder b = CsvSchema.builder();
+            for (String n : names) {
+                b.addColumn(n, CsvSchema.ColumnType.NUMBER);
+            }
+            AtomicFiles.write(out, o -> new CsvMapper().writer(b.build().withHeader()).writeValue(o, rows));
+        }
+        PrintWriter p = spec.commandLine().getOut();
+        p.printf(Locale.ROOT, "wrote %s: %s, %d rows%n", out, kind, x.rows());
+        p.flush();
+        return ExitCodes.OK;
+    }
+
+    /**
+     * A timing log: n ~ uniform integers in [1,000, 1,000,000] examples, duration = 2 s + 4.2e-4 s·n with
+     * 5 % multiplicative Gaussian noise, from numpy's RandomState(--random-state).
+     */
+    private Map<String, INDArray> jobDuration() {
+        RandomState rs = new RandomState(randomState);
+        double[][] n = new double[nSamples][1];
+        double[][] d = new double[nSamples][1];
+        for (int i = 0; i < nSamples; i++) {
+            n[i][0] = Math.floor(rs.uniform(1_000, 1_000_001));
+            d[i][0] = (2.0 + 4.2e-4 * n[i][0]) * (1 + 0.05 * rs.standardNormal());
+        }
+        return Map.of("X", Nd4j.createFromArray(n).castTo(dtype), "y", Nd4j.createFromArray(d).castTo(dtype));
+    }
+
+    private static INDArray squeeze(INDArray a) {
+        return a.columns() == 1 ? a.reshape(a.rows()) : a;
+    }
+
+    private static String[] columnNames(String xp, int nx, String yp, int ny) {
+        String[] n = new String[nx + ny];
+        for (int i = 0; i < nx; i++) {
+            n[i] = xp + i;
+        }
+        for (int i = 0; i < ny; i++) {
+            n[nx + i] = yp + i;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.descent.cli;
+
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.descent.data.AtomicFiles;
+import dev.descent.data.Npy;
+import dev.descent.model.ModelStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code descent predict}: y = X·W + B for a saved model. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Writes predictions y = X·W + B of a saved model for the rows of a data file (.csv or .npy by the output's extension).")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelDataOptions in = new ModelDataOptions();
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "Predictions: .csv (header from the model's target names) or .npy.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        String ext = output.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!ext.endsWith(".csv") && !ext.endsWith(".npy")) {
+            throw new IllegalArgumentException("--output must end in .csv or .npy, got " + output);
+        }
+        ModelStore.Saved m = in.loadModel();
+        INDArray x = in.load(m, false).x();
+        INDArray p = m.model().predict(x);
+        if (ext.endsWith(".npy")) {
+            Npy.write(output, p);
+        } else {
+            CsvSchema.Builder b = CsvSchema.builder();
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < p.columns(); k++) {
+                names.add(m.meta().path("targets").path(k).asText("y" + k));
+                b.addColumn(names.get(k), CsvSchema.ColumnType.NUMBER);
+            }
+            double[][] rows = p.castTo(DataType.DOUBLE).toDoubleMatrix();
+            AtomicFiles.write(output, o -> new CsvMapper().writer(b.build().withHeader()).writeValue(o, rows));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("wrote %d predictions to %s%n", p.rows(), output);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.descent.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Loads a dataset from a file by its extension: {@code .csv} (and {@code .tsv}, {@code .txt}),
+ * {@code .npz} (arrays X and y, or named ones), or {@code .npy} with the targets in a second {@code .npy}.
+ */
+public final class DataFiles {
+    private DataFiles() {
+    }
+
+    /**
+     * How to read a file.
+     *
+     * @param csv CSV options (targets, features, delimiter, header, dropNonFinite, dtype)
+     * @param targetsFile for {@code .npy} inputs: the targets' {@code .npy} (null otherwise)
+     * @param xName the inputs' array name in a {@code .npz}
+     * @param yName the targets' array name in a {@code .npz}
+     */
+    public record Spec(CsvLoader.Options csv, Path targetsFile, String xName, String yName) {
+    }
+
+    /** The loaded data, feature and target names, and how many rows were dropped for NaN/Inf. */
+    public static CsvLoader.Loaded load(Path file, Spec spec) throws IOException {
+        String ext = extension(file);
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file + ": no such file");
+        }
+        DataType dtype = spec.csv().dtype();
+        return switch (ext) {
+            case "csv", "tsv", "txt" -> CsvLoader.load(file, spec.csv());
+            case "npz" -> {
+                Map<String, INDArray> a = spec.yName() == null ? Npz.read(file, spec.xName()) : Npz.read(file, spec.xName(), spec.yName());
+                INDArray y = spec.yName() == null ? null : a.get(spec.yName()).castTo(dtype);
+                yield numeric(file, a.get(spec.xName()).castTo(dtype), y, spec.csv().dropNonFinite());
+            }
+            case "npy" -> numeric(file, Npy.read(file).castTo(dtype),
+                    spec.targetsFile() == null ? null : Npy.read(spec.targetsFile()).castTo(dtype), spec.csv().dropNonFinite());
+            default -> throw new DataFormatException(file + ": unknown extension '." + ext
+                    + "' (expected .csv, .tsv, .txt, .npy or .npz)");
+        };
+    }
+
+    static String extension(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static CsvLoader.Loaded numeric(Path file, INDArray x, INDArray y, boolean drop) {
+        if (y != null && x.rows() != y.rows()) {
+            throw new DataFormatException(file + ": X has " + x.rows() + " rows but y has " + y.rows());
+        }
+        x = x.dup('c');
+        y = y == null ? null : y.dup('c');
+        long kept = compactFinite(x, y, file, drop);
+        long dropped = x.rows() - kept;
+        if (kept == 0) {
+            throw new DataFormatException(file + ": no rows left after dropping " + dropped + " with NaN or Inf");
+        }
+        if (dropped > 0) {
+            var r = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, kept);
+            x = x.get(r, org.nd4j.linalg.indexing.NDArrayIndex.all());
+            y = y == null ? null : y.get(r, org.nd4j.linalg.indexing.NDArrayIndex.all());
+        }
+        List<String> fn = new ArrayList<>();
+        for (int j = 0; j < x.columns(); j++) {
+            fn.add("x" + j);
+        }
+        List<String> tn = new ArrayList<>();
+        for (int j = 0; y != null && j < y.columns(); j++) {
+            tn.add("y" + j);
+        }
+        return new CsvLoader.Loaded(x, y, fn, tn, dropped);
+    }
+
+    /**
+     * Moves the rows whose X and Y values are all finite to the front, in order, and returns their count;
+     * without {@code drop}, the first non-finite value is an error naming its row and column.
+     */
+    private static long compactFinite(INDArray x, INDArray y, Path file, boolean drop) {
+        Rows rx = new Rows(x);
+        Rows ry = y == null ? null : new Rows(y);
+        long kept = 0;
+        for (long r = 0; r < x.rows(); r++) {
+            int bad = rx.firstNonFinite(r);
+            int badY = ry == null ? -1 : ry.firstNonFinite(r);
+            if (bad >= 0 || badY >= 0) {
+                if (!drop) {
+                    throw new DataFormatException(String.format(Locale.ROOT,
+                            "%s: row %d, %s column %d is %s (not finite; --drop-nonfinite drops such rows)", file, r,
+                            bad >= 0 ? "X" : "y", bad >= 0 ? bad : badY, bad >= 0 ? rx.get(r, bad) : ry.get(r, badY)));
+                }
+                continue;
+            }
+            if (kept != r) {
+                rx.copy(r, kept);
+                if (ry != null) {
+                    ry.copy(r, kept);
+                }
+            }
+            kept++;
+        }
+        return kept;
+    }
+
+    /** Row access to a c-ordered float32/float64 matrix's memory. */
+    private static final class Rows {
+        private final ByteBuffer[] chunks;
+        private final int perChunk;
+        private final int cols;
+        private final int es;
+
+        Rows(INDArray a) {
+            cols = (int) a.columns();
+            es = a.dataType() == DataType.DOUBLE ? 8 : 4;
+            perChunk = HostMemory.rowsPerChunk(cols * es);
+            chunks = HostMemory.rowChunks(a, cols * es, perChunk);
+        }
+
+        double get(long r, int c) {
+            ByteBuffer b = chunks[(int) (r / perChunk)];
+            int off = (int) (r % perChunk) * cols * es + c * es;
+            return es == 8 ? b.getDouble(off) : b.getFloat(off);
+        }
+
+        int firstNonFinite(long r) {
+            for (int c = 0; c < cols; c++) {
+                if (!Double.isFinite(get(r, c))) {
+                    return c;
+                }
+            }
+            return -1;
+        }
+
+        void copy(long from, long to) {
+            int rb = cols * es;
+            ByteBuffer src = chunks[(int) (from / perChunk)];
+            ByteBuffer dst = chunks[(int) (to / perChunk)];
+            dst.put((int) (to % perChunk) * rb, src, (int) (from % perChunk) * rb, rb);
+        }
+    }
+}
