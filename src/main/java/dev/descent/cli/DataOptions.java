@@ -134,7 +134,9 @@ final class DataOptions {
             rec.put("noise", noise);
         } else {
             DataFiles.Spec spec = spec();
+            long t0 = System.nanoTime();
             CsvLoader.Loaded l = DataFiles.load(file, spec);
+            rec.put("load_seconds", (System.nanoTime() - t0) / 1e9);
             fn = l.featureNames();
             tn = l.targetNames();
             rec.put("source", file.toString());

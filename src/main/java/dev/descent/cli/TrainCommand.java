@@ -83,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "data: %s  train %,d rows, test %,d  nX=%d  nY=%d  dtype=%s  seed=%d%s%n",
                 d.record().get("source"), d.train().size(), d.test() == null ? 0 : d.test().size(), d.inputs(), d.outputs(),
                 DtypeConverter.name(data.dtype), data.seed, d.scaled() ? "  scaling x: " + d.xScaler() + ", y: " + d.yScaler() : "");
+        if (d.record().get("load_seconds") instanceof Double secs) {
+            o.printf(Locale.ROOT, "loaded %s in %.2f s%n", d.record().get("source"), secs);
+        }
         Object dropped = d.record().get("dropped_nonfinite_rows");
         if (dropped instanceof Long n && n > 0) {
             o.printf(Locale.ROOT, "dropped %,d rows holding NaN or Inf%n", n);
