@@ -25,13 +25,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1. Without shuffling Xb is X's own memory (no copy); with
  * shuffling its rows are copied into a preallocated buffer in the batch's order.
  */
-final class CpuBlasKernel implements GradientKernel {
+final class CpuBlasKernel implements TiledKernel {
     private final INDArray x;
     private final INDArray y;
     private final boolean dbl;
     private final int es;
     private final int nx;
-    private final int m;
+    private final int m; // outputs of the data
+    private final int tile; // models side by side: θ, R and the gradient have tile·m columns
+    private final int mt;
     private final long n;
     private final int maxBatch;
 
@@ -60,12 +62,25 @@ final class CpuBlasKernel implements GradientKernel {
     private Pointer gradB;
 
     CpuBlasKernel(Dataset data, int maxBatch) {
+        this(data, maxBatch, 1);
+    }
+
+    /**
+     * A kernel for {@code tile} models trained side by side on the same batches: θ is (nX+1)×(tile·m),
+     * model k owning columns k·m..k·m+m−1; one gemm per batch serves them all.
+     */
+    CpuBlasKernel(Dataset data, int maxBatch, int tile) {
+        if (tile < 1) {
+            throw new IllegalArgumentException("tile must be >= 1, got " + tile);
+        }
         this.x = HostMemory.rowContiguousOrCopy(data.x());
         this.y = HostMemory.rowContiguousOrCopy(data.y());
         this.dbl = data.dataType() == DataType.DOUBLE;
         this.es = dbl ? 8 : 4;
         this.nx = data.inputs();
         this.m = data.outputs();
+        this.tile = tile;
+        this.mt = m * tile;
         this.n = data.size();
         this.maxBatch = maxBatch;
         this.xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
@@ -76,10 +91,10 @@ final class CpuBlasKernel implements GradientKernel {
 
         DataType t = data.dataType();
         this.xb = Nd4j.zeros(t, maxBatch, nx);
-        this.r = Nd4j.zeros(t, maxBatch, m);
+        this.r = Nd4j.zeros(t, maxBatch, mt);
         this.ones = Nd4j.ones(t, maxBatch);
         this.xbBytes = HostMemory.rowChunks(xb, nx * es, maxBatch)[0];
-        this.rBytes = HostMemory.rowChunks(r, m * es, maxBatch)[0];
+        this.rBytes = HostMemory.rowChunks(r, mt * es, maxBatch)[0];
         this.xbPtr = typed(HostMemory.pointer(xb));
         this.rPtr = typed(HostMemory.pointer(r));
         this.onesPtr = typed(HostMemory.pointer(ones));
@@ -106,17 +121,17 @@ final class CpuBlasKernel implements GradientKernel {
         bindGrad(grad);
         Pointer xbp = loadBatch(order, start, b);
         forward(xbp, b);
-        double sq = dot(b * m, rPtr, rPtr);
+        double sq = dot(b * mt, rPtr, rPtr);
         double scale = 2.0 / ((double) b * m);
         // gW = (2/(b·m)) · Xbᵀ·r
-        if (m == 1) {
+        if (mt == 1) {
             gemv(true, b, nx, scale, xbp, nx, rPtr, 0.0, gradW);
         } else {
-            gemm(true, nx, m, b, scale, xbp, nx, rPtr, m, 0.0, gradW, m);
+            gemm(true, nx, mt, b, scale, xbp, nx, rPtr, mt, 0.0, gradW, mt);
         }
         // gB = (2/(b·m)) · rᵀ·1
-        gemv(true, b, m, scale, rPtr, m, onesPtr, 0.0, gradB);
-        return sq / ((double) b * m);
+        gemv(true, b, mt, scale, rPtr, mt, onesPtr, 0.0, gradB);
+        return sq / ((double) b * mt);
     }
 
     @Override
@@ -124,15 +139,32 @@ final class CpuBlasKernel implements GradientKernel {
         bind(theta);
         Pointer xbp = loadBatch(null, start, b);
         forward(xbp, b);
-        return dot(b * m, rPtr, rPtr);
+        return dot(b * mt, rPtr, rPtr);
+    }
+
+    @Override
+    public int tile() {
+        return tile;
+    }
+
+    @Override
+    public void columnSquaredErrors(INDArray theta, int start, int b, double[] sums) {
+        bind(theta);
+        forward(loadBatch(null, start, b), b);
+        for (int i = 0; i < b; i++) {
+            for (int c = 0; c < mt; c++) {
+                double v = dbl ? rBytes.getDouble((i * mt + c) * 8) : rBytes.getFloat((i * mt + c) * 4);
+                sums[c] += v * v;
+            }
+        }
     }
 
     /** R ← Xb·W + B − Yb for the rows already addressed by {@code xbp}. */
     private void forward(Pointer xbp, int b) {
-        if (m == 1) {
+        if (mt == 1) {
             gemv(false, b, nx, 1.0, xbp, nx, thetaW, 1.0, rPtr);
         } else {
-            gemm(false, b, m, nx, 1.0, xbp, nx, thetaW, m, 1.0, rPtr, m);
+            gemm(false, b, mt, nx, 1.0, xbp, nx, thetaW, mt, 1.0, rPtr, mt);
         }
     }
 
@@ -149,13 +181,14 @@ final class CpuBlasKernel implements GradientKernel {
             }
             ByteBuffer yc = yRows[row / yRowsPerChunk];
             int yo = (row % yRowsPerChunk) * m * es;
-            int ro = i * m * es;
-            int bo = nx * m * es;
-            for (int j = 0; j < m; j++) {
+            int ro = i * mt * es;
+            int bo = nx * mt * es;
+            for (int j = 0; j < mt; j++) { // model k = j / m reads target j % m
+                int yj = j % m;
                 if (dbl) {
-                    rBytes.putDouble(ro + 8 * j, thetaBytes.getDouble(bo + 8 * j) - yc.getDouble(yo + 8 * j));
+                    rBytes.putDouble(ro + 8 * j, thetaBytes.getDouble(bo + 8 * j) - yc.getDouble(yo + 8 * yj));
                 } else {
-                    rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * j));
+                    rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * yj));
                 }
             }
         }
@@ -173,8 +206,8 @@ final class CpuBlasKernel implements GradientKernel {
         check(theta, "θ");
         BytePointer p = HostMemory.pointer(theta);
         thetaW = typed(p);
-        thetaB = typed(p).position((long) nx * m);
-        thetaBytes = HostMemory.rowChunks(theta, m * es, nx + 1)[0];
+        thetaB = typed(p).position((long) nx * mt);
+        thetaBytes = HostMemory.rowChunks(theta, mt * es, nx + 1)[0];
         lastTheta = theta;
     }
 
@@ -185,13 +218,13 @@ final class CpuBlasKernel implements GradientKernel {
         check(grad, "gradient");
         BytePointer p = HostMemory.pointer(grad);
         gradW = typed(p);
-        gradB = typed(p).position((long) nx * m);
+        gradB = typed(p).position((long) nx * mt);
         lastGrad = grad;
     }
 
     private void check(INDArray a, String what) {
-        if (a.rows() != nx + 1 || a.columns() != m || !HostMemory.rowContiguous(a) || a.dataType() != x.dataType()) {
-            throw new IllegalArgumentException(what + " must be a c-ordered " + (nx + 1) + "×" + m + " "
+        if (a.rows() != nx + 1 || a.columns() != mt || !HostMemory.rowContiguous(a) || a.dataType() != x.dataType()) {
+            throw new IllegalArgumentException(what + " must be a c-ordered " + (nx + 1) + "×" + mt + " "
                     + x.dataType() + " matrix [W; B], got " + java.util.Arrays.toString(a.shape()) + " "
                     + a.dataType() + " order " + a.ordering());
         }

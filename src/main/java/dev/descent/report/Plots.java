@@ -46,21 +46,79 @@ public final class Plots {
         return chart;
     }
 
+    /** Something that paints itself into a rectangle of the given size. */
+    public interface Panel {
+        void paint(java.awt.Graphics2D g, int width, int height);
+
+        int width();
+
+        int height();
+
+        static Panel of(XYChart c) {
+            return new Panel() {
+                public void paint(java.awt.Graphics2D g, int w, int h) {
+                    c.paint(g, w, h);
+                }
+
+                public int width() {
+                    return c.getWidth();
+                }
+
+                public int height() {
+                    return c.getHeight();
+                }
+            };
+        }
+
+        static Panel of(HeatMap m, int width, int height) {
+            return new Panel() {
+                public void paint(java.awt.Graphics2D g, int w, int h) {
+                    m.paint(g, w, h);
+                }
+
+                public int width() {
+                    return width;
+                }
+
+                public int height() {
+                    return height;
+                }
+            };
+        }
+    }
+
     /** Saves charts stacked vertically in one PNG, via a temporary file and rename. */
     public static void savePngStack(List<XYChart> charts, Path file) throws IOException {
-        int w = charts.stream().mapToInt(XYChart::getWidth).max().orElse(1);
-        int h = charts.stream().mapToInt(XYChart::getHeight).sum();
+        saveStack(charts.stream().map(Panel::of).toList(), file, false);
+    }
+
+    /** Panels stacked vertically, as PNG ({@code svg} false) or SVG, written atomically. */
+    public static void saveStack(List<Panel> panels, Path file, boolean svg) throws IOException {
+        int w = panels.stream().mapToInt(Panel::width).max().orElse(1);
+        int h = panels.stream().mapToInt(Panel::height).sum();
+        if (svg) {
+            de.erichseifert.vectorgraphics2d.VectorGraphics2D g = new de.erichseifert.vectorgraphics2d.VectorGraphics2D();
+            paintStack(g, panels);
+            var doc = de.erichseifert.vectorgraphics2d.Processors.get("svg")
+                    .getDocument(g.getCommands(), new de.erichseifert.vectorgraphics2d.util.PageSize(0, 0, w, h));
+            AtomicFiles.write(file, doc::writeTo);
+            return;
+        }
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
-        int y = 0;
-        for (XYChart c : charts) {
-            java.awt.Graphics2D sub = (java.awt.Graphics2D) g.create(0, y, c.getWidth(), c.getHeight());
-            c.paint(sub, c.getWidth(), c.getHeight());
-            sub.dispose();
-            y += c.getHeight();
-        }
+        paintStack(g, panels);
         g.dispose();
         AtomicFiles.write(file, out -> javax.imageio.ImageIO.write(img, "png", out));
+    }
+
+    private static void paintStack(java.awt.Graphics2D g, List<Panel> panels) {
+        int y = 0;
+        for (Panel p : panels) {
+            java.awt.Graphics2D sub = (java.awt.Graphics2D) g.create(0, y, p.width(), p.height());
+            p.paint(sub, p.width(), p.height());
+            sub.dispose();
+            y += p.height();
+        }
     }
 
     /** Saves a chart as PNG via a temporary file and rename. */

@@ -1,0 +1,190 @@
+package dev.descent.cli;
+
+import dev.descent.analysis.StepSizes;
+import dev.descent.data.Dataset;
+import dev.descent.engine.Trainer;
+import dev.descent.model.LinearModel;
+import dev.descent.optim.Optimizers;
+import dev.descent.optim.Schedule;
+import dev.descent.report.HeatMap;
+import dev.descent.report.Plots;
+import dev.descent.report.RunFiles;
+import dev.descent.sweep.Axis;
+import dev.descent.sweep.Sweep;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code descent sweep}: a (learning rate, momentum) grid trained in one pass; heat map and optimum. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains every (learning rate, momentum) pair of a grid together, one pass over the data per epoch",
+            "(one gemm per batch for all models), and writes the final-loss grid (sweep.csv, sweep.json) and a heat map",
+            "with the best momentum per learning rate (sweep.png, sweep.svg). Diverged models are marked and frozen."})
+final class SweepCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    @Option(names = "--lr", paramLabel = "FROM:TO:COUNT", description = "Learning rates (λ for ema): FROM:TO:COUNT, log:FROM:TO:COUNT or one value (default: ${DEFAULT-VALUE}).")
+    String lr = "0.1:2:20";
+
+    @Option(names = {"-m", "--momentum"}, paramLabel = "FROM:TO:COUNT", description = "Momenta (β for ema, μ otherwise) (default: ${DEFAULT-VALUE}).")
+    String momentum = "0:0.95:20";
+
+    @Option(names = {"-o", "--optimizer"}, paramLabel = "NAME", description = "Optimizer whose (lr, momentum) the grid is in (default: ${DEFAULT-VALUE}).")
+    String optimizer = "ema";
+
+    @Option(names = "--parametrization", paramLabel = "ema|keras|torch",
+            description = "Read the grid as EMA momentum (λ, β), Keras heavy ball (lr = λ(1−β), μ) or PyTorch heavy ball; overrides --optimizer.")
+    String parametrization;
+
+    @Option(names = "--dampening", description = "τ of the PyTorch forms (default: ${DEFAULT-VALUE}).")
+    double dampening = 0;
+
+    @Option(names = "--decay", description = "Inverse-time decay lr/(1+decay·t) applied to every model (default: ${DEFAULT-VALUE}).")
+    double decay = 0;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/sweep-<date-time>).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (parametrization != null) {
+            optimizer = switch (parametrization) {
+                case "ema" -> "ema";
+                case "keras" -> "momentum-keras";
+                case "torch" -> "momentum-torch";
+                default -> throw new IllegalArgumentException("--parametrization must be ema, keras or torch, got '" + parametrization + "'");
+            };
+        }
+        if (!Optimizers.NAMES.contains(optimizer)) {
+            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; expected one of " + String.join(", ", Optimizers.NAMES));
+        }
+        double[] lrs = Axis.parse(lr, "--lr").values();
+        double[] mus = Axis.parse(momentum, "--momentum").values();
+        for (double v : lrs) {
+            if (!(v > 0)) {
+                throw new IllegalArgumentException("--lr values must be > 0, got " + v);
+            }
+        }
+        for (double v : mus) {
+            if (!(v >= 0 && v < 1)) {
+                throw new IllegalArgumentException("--momentum values must be in [0, 1), got " + v);
+            }
+        }
+        Schedule shape = decay > 0 ? new Schedule.InverseTime(1, decay) : new Schedule.Constant(1);
+        data.validate();
+        var init = training.init();
+        Path dir = OutputDirs.create(out, "sweep");
+        DataOptions.Prepared d = data.prepare();
+        Dataset train = d.train();
+        Trainer.Config config = training.config(data.seed, train.size());
+        o.printf(Locale.ROOT, "sweep: %s  %d learning rates × %d momenta = %d models  batch=%d  epochs=%d  data %s (%,d rows, nX=%d, nY=%d)%n",
+                optimizer, lrs.length, mus.length, lrs.length * mus.length, config.batchFor(train.size()), config.epochs(),
+                d.record().get("source"), train.size(), train.inputs(), train.outputs());
+        LinearModel initial = init.create(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
+        Sweep.Result r = new Sweep(optimizer, shape, dampening, config).run(train, initial, lrs, mus);
+        StepSizes steps = StepSizes.of(train);
+        o.printf(Locale.ROOT, "trained in %.3f s (%,.0f model-samples/s)%n", r.seconds(),
+                (double) r.rowsPerEpoch() * r.epochs() * lrs.length * mus.length / r.seconds());
+        int[] best = r.best();
+        if (best == null) {
+            o.println("every model diverged");
+        } else {
+            o.printf(Locale.ROOT, "optimum: lr=%.6g  momentum=%.6g  loss=%.6g%n", lrs[best[0]], mus[best[1]], r.loss()[best[0]][best[1]]);
+        }
+        // The analytic boundary for full-batch training at momentum 0, beside the one the grid found.
+        double critical = Optimizers.create(optimizer, new Schedule.Constant(1), 0, dampening).criticalRate(steps.lambdaMax());
+        int j0 = mus[0] == 0 ? 0 : -1;
+        o.printf(Locale.ROOT, "critical rate (full-batch, momentum 0, analytic): %.6g;  empirical divergence boundary at momentum %s: %s%n",
+                critical, j0 == 0 ? "0" : "(not in grid)", j0 == 0 && !Double.isNaN(r.divergenceBoundary(0))
+                        ? String.format(Locale.ROOT, "%.6g", r.divergenceBoundary(0)) : "none diverged");
+        write(dir, r, optimizer, config, d, critical, steps);
+        o.println("wrote " + dir.resolve("sweep.csv") + ", sweep.json, sweep.png and sweep.svg");
+        o.flush();
+        return ExitCodes.OK;
+    }
+
+    private void write(Path dir, Sweep.Result r, String opt, Trainer.Config config, DataOptions.Prepared d, double critical,
+            StepSizes steps) throws IOException {
+        double[] lrs = r.lrs();
+        double[] mus = r.momenta();
+        StringBuilder csv = new StringBuilder("lr,momentum,loss,diverged_at_epoch\n");
+        List<Map<String, Object>> cells = new ArrayList<>();
+        for (int i = 0; i < lrs.length; i++) {
+            for (int j = 0; j < mus.length; j++) {
+                double l = r.loss()[i][j];
+                csv.append(lrs[i]).append(',').append(mus[j]).append(',').append(Double.isNaN(l) ? "" : String.valueOf(l))
+                        .append(',').append(r.divergedAt()[i][j]).append('\n');
+                cells.add(TrainCommand.ordered("lr", lrs[i], "momentum", mus[j], "loss", Double.isNaN(l) ? null : l,
+                        "diverged_at_epoch", r.divergedAt()[i][j]));
+            }
+        }
+        dev.descent.data.AtomicFiles.write(dir.resolve("sweep.csv"), out -> out.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("optimizer", opt);
+        json.put("data", d.record());
+        json.put("batch_size", config.batchFor(d.train().size()));
+        json.put("epochs", config.epochs());
+        json.put("seconds", r.seconds());
+        int[] best = r.best();
+        json.put("optimum", best == null ? null : TrainCommand.ordered("lr", lrs[best[0]], "momentum", mus[best[1]], "loss", r.loss()[best[0]][best[1]]));
+        json.put("critical_rate_full_batch_momentum0", critical);
+        json.put("step_sizes", steps.describe());
+        json.put("cells", cells);
+        RunFiles.writeJson(dir.resolve("sweep.json"), json);
+
+        // Heat map: rows = momenta, columns = learning rates; the best momentum per rate drawn over it.
+        double[][] grid = new double[mus.length][lrs.length];
+        for (int i = 0; i < lrs.length; i++) {
+            for (int j = 0; j < mus.length; j++) {
+                grid[j][i] = r.loss()[i][j];
+            }
+        }
+        int[] bm = r.bestMomentumPerRate();
+        double[] line = new double[lrs.length];
+        List<Double> bx = new ArrayList<>();
+        List<Double> by = new ArrayList<>();
+        for (int i = 0; i < lrs.length; i++) {
+            line[i] = bm[i] < 0 ? Double.NaN : mus[bm[i]];
+            if (bm[i] >= 0) {
+                bx.add(lrs[i]);
+                by.add(r.loss()[i][bm[i]]);
+            }
+        }
+        String what = opt.equals("ema") ? "λ" : "lr";
+        String mom = opt.equals("ema") ? "β" : "μ";
+        String title = String.format(Locale.ROOT, "final training MSE after %d epochs: %s, batch %d, N=%,d, nX=%d, nY=%d",
+                config.epochs(), opt, config.batchFor(d.train().size()), d.train().size(), d.inputs(), d.outputs());
+        HeatMap hm = new HeatMap(title, "learning rate " + what + " (" + opt + " parametrization)", "momentum " + mom, lrs, mus,
+                grid, line, "best " + mom + " for each " + what);
+        List<Plots.Panel> panels = new ArrayList<>();
+        panels.add(Plots.Panel.of(hm, 900, 560));
+        if (!bx.isEmpty()) {
+            var chart = Plots.lines("loss at the best momentum for each learning rate", "learning rate " + what,
+                    "final training MSE (log scale)", List.of(new Plots.Curve("loss at best " + mom,
+                            bx.stream().mapToDouble(Double::doubleValue).toArray(), by.stream().mapToDouble(Double::doubleValue).toArray())),
+                    true, 1e-300);
+            panels.add(Plots.Panel.of(chart));
+        }
+        Plots.saveStack(panels, dir.resolve("sweep.png"), false);
+        Plots.saveStack(panels, dir.resolve("sweep.svg"), true);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.descent.cli;
+
+import static dev.descent.cli.TrainCommandTest.descent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.descent.SeededTest;
+import dev.descent.report.RunFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepCommandTest extends SeededTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sweepWritesGridHeatMapAndOptimum() throws Exception {
+        TrainCommandTest.Run r = descent("sweep", "--rows", "125", "--test-fraction", "0.2", "--nx", "3", "--batch-size", "10",
+                "--epochs", "5", "--lr", "0.1:6:8", "--momentum", "0:0.9:4", "--dtype", "float64", "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("8 learning rates × 4 momenta = 32 models"), r.out());
+        assertTrue(r.out().matches("(?s).*optimum: lr=[0-9.]+  momentum=[0-9.]+  loss=[0-9.e-]+.*"), r.out());
+        assertTrue(r.out().contains("critical rate (full-batch, momentum 0, analytic)"), r.out());
+        assertEquals(33, Files.readAllLines(tmp.resolve("sweep.csv")).size());
+        JsonNode j = RunFiles.json().readTree(tmp.resolve("sweep.json").toFile());
+        assertEquals(32, j.at("/cells").size());
+        assertTrue(j.at("/step_sizes/lambda_max").asDouble() > 0);
+        int diverged = 0;
+        for (JsonNode c : j.at("/cells")) {
+            diverged += c.at("/diverged_at_epoch").asInt() > 0 ? 1 : 0;
+        }
+        assertTrue(diverged > 0 && diverged < 32, "some cells diverge at lr 6, not all: " + diverged);
+        var png = ImageIO.read(tmp.resolve("sweep.png").toFile());
+        assertEquals(900, png.getWidth());
+        assertTrue(Files.readString(tmp.resolve("sweep.svg")).contains("<svg"));
+    }
+
+    @Test
+    void parametrizationReadsTheGridInKerasForm() {
+        TrainCommandTest.Run r = descent("sweep", "--rows", "100", "--nx", "2", "--epochs", "2", "--lr", "0.01:0.1:2",
+                "--momentum", "0:0.5:2", "--parametrization", "keras", "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sweep: momentum-keras"), r.out());
+    }
+
+    @Test
+    void badGridsAreOneLineErrors() {
+        TrainCommandTest.Run a = descent("sweep", "--lr", "0.1:8", "--out", tmp.toString());
+        assertEquals(ExitCodes.BAD_INPUT, a.code());
+        assertTrue(a.err().contains("--lr '0.1:8': expected FROM:TO:COUNT"), a.err());
+        TrainCommandTest.Run b = descent("sweep", "--momentum", "0:1:3", "--out", tmp.toString());
+        assertEquals(ExitCodes.BAD_INPUT, b.code());
+        assertTrue(b.err().contains("--momentum values must be in [0, 1), got 1.0"), b.err());
+    }
+
+    @Test
+    void analyzePrintsTheSpectrumAndStepSizes() {
+        TrainCommandTest.Run r = descent("analyze", "--rows", "500", "--nx", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("condition number κ"), r.out());
+        assertTrue(r.out().contains("stable for lr < 2/λmax"), r.out());
+        assertTrue(r.out().contains("Polyak optimum"), r.out());
+    }
+}

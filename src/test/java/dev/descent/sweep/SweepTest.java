@@ -1,0 +1,89 @@
+package dev.descent.sweep;
+
+import static dev.descent.Tolerances.ROUNDING_F64;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.SeededTest;
+import dev.descent.data.Dataset;
+import dev.descent.data.SyntheticData;
+import dev.descent.engine.Trainer;
+import dev.descent.model.Init;
+import dev.descent.model.LinearModel;
+import dev.descent.optim.Optimizers;
+import dev.descent.optim.Schedule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class SweepTest extends SeededTest {
+    private static final Dataset DATA = new SyntheticData(300, 4, 2, 0.2, DataType.DOUBLE, 11).generate().data();
+    private static final Trainer.Config CFG = Trainer.Config.defaults().withBatchSize(16).withEpochs(3).withSeed(5);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "ema", "momentum-keras", "momentum-torch", "nesterov-keras", "nesterov-torch"})
+    void everyModelEqualsItsSeparateRun(String optimizer) {
+        double[] lrs = {0.01, 0.03, 0.08};
+        double[] mus = {0.0, 0.5, 0.9};
+        LinearModel init = Init.NORMAL.create(4, 2, DataType.DOUBLE, 3);
+        Schedule shape = new Schedule.InverseTime(1.0, 0.01);
+        Sweep.Result r = new Sweep(optimizer, shape, 0.1, CFG).run(DATA, init, lrs, mus);
+        for (int i = 0; i < lrs.length; i++) {
+            for (int j = 0; j < mus.length; j++) {
+                var alone = new Trainer(Optimizers.create(optimizer, new Schedule.InverseTime(lrs[i], 0.01), mus[j], 0.1), CFG)
+                        .train(DATA, null, init).model();
+                double d = alone.stacked().sub(r.model(i, j).stacked()).amaxNumber().doubleValue();
+                assertTrue(d <= ROUNDING_F64, optimizer + " lr=" + lrs[i] + " μ=" + mus[j] + ": max |Δθ| = " + d);
+                assertEquals(alone.mse(DATA.x(), DATA.y()), r.loss()[i][j], ROUNDING_F64);
+            }
+        }
+    }
+
+    @Test
+    void divergedModelsAreMarkedFrozenAndDoNotTouchOthers() {
+        double[] lrs = {0.05, 50.0};
+        double[] mus = {0.0, 0.9};
+        LinearModel init = LinearModel.zeros(4, 2, DataType.DOUBLE);
+        Sweep.Result r = new Sweep("momentum-keras", new Schedule.Constant(1), 0, CFG).run(DATA, init, lrs, mus);
+        assertEquals(1, r.divergedAt()[1][0]); // lr 50 blows up in the first epoch
+        assertEquals(1, r.divergedAt()[1][1]);
+        assertTrue(Double.isNaN(r.loss()[1][0]) && Double.isNaN(r.loss()[1][1]));
+        assertEquals(0.0, r.model(1, 1).stacked().amaxNumber().doubleValue(), 0.0); // frozen at zero, finite
+        var alone = new Trainer(Optimizers.create("momentum-keras", new Schedule.Constant(0.05), 0.9, 0), CFG)
+                .train(DATA, null, init).model();
+        assertEquals(0.0, alone.stacked().sub(r.model(0, 1).stacked()).amaxNumber().doubleValue(), ROUNDING_F64);
+        assertArrayEquals(new int[] {0, 1}, r.best()[0] == 0 ? new int[] {0, r.best()[1]} : r.best());
+        assertEquals(50.0, r.divergenceBoundary(0), 0.0);
+    }
+
+    @Test
+    void analyticCriticalRateAgreesWithTheEmpiricalBoundaryForFullBatchGd() {
+        Dataset d = new SyntheticData(200, 3, 1, 0.1, DataType.DOUBLE, 21).generate().data();
+        double critical = dev.descent.analysis.StepSizes.of(d).stabilityBound();
+        double[] factors = {0.8, 0.9, 0.97, 0.995, 1.005, 1.03, 1.1, 1.25};
+        double[] lrs = new double[factors.length];
+        for (int i = 0; i < lrs.length; i++) {
+            lrs[i] = critical * factors[i];
+        }
+        Trainer.Config full = Trainer.Config.defaults().withBatchSize(0).withEpochs(3000).withShuffle(false);
+        Sweep.Result r = new Sweep("sgd", new Schedule.Constant(1), 0, full).run(d, LinearModel.zeros(3, 1, DataType.DOUBLE),
+                lrs, new double[] {0});
+        for (int i = 0; i < lrs.length; i++) {
+            assertEquals(factors[i] > 1, r.divergedAt()[i][0] > 0, "lr = " + factors[i] + " × critical");
+        }
+        assertEquals(critical * 1.005, r.divergenceBoundary(0), 1e-12);
+    }
+
+    @Test
+    void axesParse() {
+        assertArrayEquals(new double[] {0.1, 0.2, 0.3}, Axis.parse("0.1:0.3:3", "--lr").values(), 1e-15);
+        assertArrayEquals(new double[] {0.01, 0.1, 1}, Axis.parse("log:0.01:1:3", "--lr").values(), 1e-15);
+        assertArrayEquals(new double[] {0.5}, Axis.parse("0.5", "--lr").values(), 0.0);
+        var e = assertThrows(IllegalArgumentException.class, () -> Axis.parse("0.1:8", "--lr"));
+        assertTrue(e.getMessage().startsWith("--lr '0.1:8': expected FROM:TO:COUNT"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Axis.parse("log:0:1:3", "--lr"));
+    }
+}
