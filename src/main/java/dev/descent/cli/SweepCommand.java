@@ -60,6 +60,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--decay", description = "Inverse-time decay lr/(1+decay·t) applied to every model (default: ${DEFAULT-VALUE}).")
     double decay = 0;
 
+    @Option(names = "--separately", description = "Also train every configuration alone with the single-model trainer (same batches) and report the time and the largest difference.")
+    boolean separately;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/sweep-<date-time>).")
     Path out;
 
@@ -102,6 +105,25 @@ final class SweepCommand implements Callable<Integer> {
         LinearModel initial = init.create(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
         Sweep.Result r = new Sweep(optimizer, shape, dampening, config).run(train, initial, lrs, mus);
         StepSizes steps = StepSizes.of(train);
+        if (separately) {
+            double secs = 0;
+            double maxDiff = 0;
+            Trainer.Config quiet = new Trainer.Config(config.batchSize(), config.epochs(), config.shuffle(), config.dropLast(), 0,
+                    config.divergenceFactor(), config.seed(), config.kernel(), false);
+            for (int i = 0; i < lrs.length; i++) {
+                for (int j = 0; j < mus.length; j++) {
+                    Schedule s = decay > 0 ? new Schedule.InverseTime(lrs[i], decay) : new Schedule.Constant(lrs[i]);
+                    var res = new Trainer(Optimizers.create(optimizer, s, mus[j], dampening), quiet).train(train, null, initial);
+                    secs += res.seconds();
+                    if (r.divergedAt()[i][j] == 0 && res.stop() != dev.descent.engine.StopReason.DIVERGED) {
+                        maxDiff = Math.max(maxDiff, res.model().stacked().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                                .sub(r.model(i, j).stacked().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).amaxNumber().doubleValue());
+                    }
+                }
+            }
+            o.printf(Locale.ROOT, "separately: %d single-model runs trained in %.3f s (%.1f× the sweep's %.3f s); max |Δθ| over converged models %.3g%n",
+                    lrs.length * mus.length, secs, secs / r.seconds(), r.seconds(), maxDiff);
+        }
         o.printf(Locale.ROOT, "trained in %.3f s (%,.0f model-samples/s)%n", r.seconds(),
                 (double) r.rowsPerEpoch() * r.epochs() * lrs.length * mus.length / r.seconds());
         int[] best = r.best();
