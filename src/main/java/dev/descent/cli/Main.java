@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains multidimensional linear models y = X·W + B by gradient descent on ND4J.",
         subcommands = {TrainCommand.class, CompareCommand.class, PredictCommand.class, EvaluateCommand.class,
-            GenerateCommand.class, SweepCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
+            GenerateCommand.class, SweepCommand.class, AnalyzeCommand.class, FigureCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

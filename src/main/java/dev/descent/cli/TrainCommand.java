@@ -52,6 +52,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-exact", description = "Skip the least-squares comparison at the end (one float64 pass over X).")
     boolean noExact;
 
+    @Option(names = "--no-plots", description = "Write no figures (loss.png/svg; surface.png/svg for one feature and one output).")
+    boolean noPlots;
+
+    @Option(names = "--plot-epoch", description = "Epoch whose fitted line the surface figure shows (default: the last).")
+    Integer plotEpoch;
+
+    @Option(names = "--animate", description = "One feature, one output: also write surface.gif, a frame per epoch (at most 120 frames).")
+    boolean animate;
+
     @Option(names = "--progress", paramLabel = "auto|on|off", description = "Progress bar on stderr: auto = only on a terminal (default: ${DEFAULT-VALUE}).")
     String progress = "auto";
 
@@ -115,7 +124,12 @@ final class TrainCommand implements Callable<Integer> {
                     kernelKind.resolve().name().toLowerCase(Locale.ROOT));
             LinearModel initial = initKind.create(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
-            TrainingResult result = new Trainer(optimizer, config).train(d.train(), d.test(), initial, new ProgressListener(o, bar));
+            Trajectory trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1, initial);
+            TrainingResult result = new Trainer(optimizer, config).train(d.train(), d.test(), initial,
+                    new ProgressListener(o, bar), trajectory);
+            if (!noPlots) {
+                figures(dir, d, optimizer, config, result, trajectory.models);
+            }
             scaledModel = result.model();
             model = scaledModel.unscaled(d.xScaler(), d.yScaler());
             RunFiles.writeHistory(dir, result.history());
@@ -176,6 +190,75 @@ final class TrainCommand implements Callable<Integer> {
                 + " and the model in " + dir.resolve("model"));
         o.flush();
         return code;
+    }
+
+    /** The model after each epoch (the initial model first), kept only for one-feature, one-output runs. */
+    private static final class Trajectory implements dev.descent.engine.TrainingListener {
+        final java.util.List<LinearModel> models = new java.util.ArrayList<>();
+        final boolean keep;
+
+        Trajectory(boolean keep, LinearModel initial) {
+            this.keep = keep;
+            if (keep) {
+                models.add(initial);
+            }
+        }
+
+        @Override
+        public boolean wantsModel() {
+            return keep;
+        }
+
+        @Override
+        public void onEpochModel(int epoch, LinearModel model) {
+            models.add(model);
+        }
+    }
+
+    private void figures(Path dir, DataOptions.Prepared d, Optimizer optimizer, Trainer.Config config, TrainingResult result,
+            java.util.List<LinearModel> trajectory) throws IOException {
+        if (result.history().isEmpty()) {
+            return;
+        }
+        String what = String.format(Locale.ROOT, "%s (N=%,d, nX=%d, nY=%d), %s, batch %d", shortSource(d), d.train().size(),
+                d.inputs(), d.outputs(), compact(optimizer), config.batchFor(d.train().size()));
+        var loss = dev.descent.report.TrainingFigures.lossCurves(what, d.scaled() ? "scaled units" : "squared data units", result.history());
+        dev.descent.report.Plots.savePng(loss, dir.resolve("loss.png"));
+        dev.descent.report.Plots.saveStack(java.util.List.of(dev.descent.report.Plots.Panel.of(loss)), dir.resolve("loss.svg"), true);
+        if (trajectory.size() < 2) {
+            return;
+        }
+        String units = d.scaled() ? "scaled units" : "data units";
+        int at = plotEpoch == null ? trajectory.size() : Math.max(1, Math.min(trajectory.size(), plotEpoch + 1));
+        var panels = dev.descent.report.TrainingFigures.surface("MSE over (w, b): " + what, units,
+                d.train().x(), d.train().y(), trajectory, at);
+        dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.png"), false);
+        dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.svg"), true);
+        if (animate) {
+            java.util.List<java.util.List<dev.descent.report.Plots.Panel>> frames = new java.util.ArrayList<>();
+            int stride = Math.max(1, (trajectory.size() + 119) / 120);
+            for (int k = 1; k <= trajectory.size(); k += stride) {
+                frames.add(dev.descent.report.TrainingFigures.surface("MSE over (w, b): " + what, units,
+                        d.train().x(), d.train().y(), trajectory, k));
+            }
+            dev.descent.report.TrainingFigures.gif(frames, dir.resolve("surface.gif"), 250);
+        }
+    }
+
+    /** "ema lr=0.5 momentum=0.8" (the schedule named only when it is not constant). */
+    static String compact(Optimizer o) {
+        StringBuilder b = new StringBuilder(o.name());
+        o.hyperparameters().forEach((k, v) -> {
+            if (!k.equals("optimizer") && !(k.equals("schedule") && v.equals("constant"))) {
+                b.append(' ').append(k).append('=').append(v);
+            }
+        });
+        return b.toString();
+    }
+
+    private static String shortSource(DataOptions.Prepared d) {
+        String s = String.valueOf(d.record().get("source"));
+        return s.contains("/") ? s.substring(s.lastIndexOf('/') + 1) : s;
     }
 
     private static Map<String, Object> trainingRecord(Trainer.Config c, TrainingResult r, long nTrain) {

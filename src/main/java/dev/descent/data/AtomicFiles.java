@@ -20,11 +20,49 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * A hidden temporary sibling ending in the target's own extension (some writers append theirs), readable
+     * by all like an ordinary new file (createTempFile alone makes it owner-only).
+     */
+    private static Path temporary(Path dir, Path target) throws IOException {
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        Path tmp = Files.createTempFile(dir, "." + name + ".", dot > 0 ? name.substring(dot) : ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default
+        }
+        return tmp;
+    }
+
+    /** A writer that needs a path (libraries that write files themselves). */
+    @FunctionalInterface
+    public interface PathWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    /** Lets {@code writer} write a temporary sibling path, then renames it over {@code target}. */
+    public static void writeVia(Path target, PathWriter writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = temporary(dir, target);
+        try {
+            writer.write(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** Writes {@code target} atomically: readers see the old file or the whole new one, never a part. */
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = temporary(dir, target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                     OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch))) {

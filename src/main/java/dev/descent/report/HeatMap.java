@@ -25,7 +25,22 @@ import java.util.Locale;
  * @param lineLabel legend text for the line
  */
 public record HeatMap(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values,
-        double[] line, String lineLabel) {
+        double[] line, String lineLabel, double[][] path, String pathLabel, int bands, String valueLabel) {
+
+    /** A grid heat map with an optional per-column line (the sweep's best momentum). */
+    public HeatMap(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values, double[] line,
+            String lineLabel) {
+        this(title, xLabel, yLabel, xs, ys, values, line, lineLabel, null, null, 0, "loss (log)");
+    }
+
+    /**
+     * A filled contour map ({@code bands} colour levels on a log scale) of values on a uniform grid, with a
+     * path of (x, y) points in data coordinates drawn over it (an optimizer's trajectory).
+     */
+    public static HeatMap contour(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values,
+            double[][] path, String pathLabel, int bands) {
+        return new HeatMap(title, xLabel, yLabel, xs, ys, values, null, null, path, pathLabel, bands, "loss (log)");
+    }
 
     private static final Color[] STOPS = {new Color(0x1f3b99), new Color(0x2c7fb8), new Color(0x7fcdbb),
         new Color(0xedf8b1), new Color(0xfdae61), new Color(0xa6611a)};
@@ -67,7 +82,11 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
                 double y0 = top + (ny - 1 - r) * ch;
                 Rectangle2D cell = new Rectangle2D.Double(x0, y0, cw + 0.5, ch + 0.5);
                 if (v > 0 && Double.isFinite(v)) {
-                    g.setColor(colour((Math.log10(v) - llo) / (lhi - llo)));
+                    double u = (Math.log10(v) - llo) / (lhi - llo);
+                    if (bands > 0) { // filled contours: one colour per band
+                        u = Math.min(bands - 1, Math.floor(u * bands)) / Math.max(1, bands - 1);
+                    }
+                    g.setColor(colour(u));
                     g.fill(cell);
                 } else { // diverged: grey with a cross
                     g.setColor(new Color(0x9e9e9e));
@@ -126,6 +145,33 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
             }
             g.drawString("● " + lineLabel, left + 6, top - 6);
         }
+        if (path != null && path.length > 0) { // a trajectory in data coordinates
+            double x0 = xs[0];
+            double x1 = xs[nx - 1];
+            double y0 = ys[0];
+            double y1 = ys[ny - 1];
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke(1.6f));
+            double px = Double.NaN;
+            double py = Double.NaN;
+            for (double[] pt : path) {
+                double x = left + cw / 2 + (pt[0] - x0) / (x1 - x0) * (pw - cw);
+                double y = top + ph - ch / 2 - (pt[1] - y0) / (y1 - y0) * (ph - ch);
+                if (!Double.isNaN(px)) {
+                    g.draw(new Line2D.Double(px, py, x, y));
+                }
+                g.setColor(Color.WHITE);
+                g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
+                px = x;
+                py = y;
+            }
+            double[] last = path[path.length - 1];
+            g.setColor(new Color(0xff1744));
+            g.fill(new java.awt.geom.Ellipse2D.Double(left + cw / 2 + (last[0] - x0) / (x1 - x0) * (pw - cw) - 5,
+                    top + ph - ch / 2 - (last[1] - y0) / (y1 - y0) * (ph - ch) - 5, 10, 10));
+            g.setColor(Color.BLACK);
+            g.drawString("○ " + pathLabel + " (red: latest)", left + 6, top - 6);
+        }
         // colour bar (log scale)
         double bx = left + pw + 20;
         for (int i = 0; i < 100; i++) {
@@ -138,11 +184,14 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
             double lv = lhi - i * (lhi - llo) / 4;
             g.drawString(fmt(Math.pow(10, lv)), (float) (bx + 22), (float) (top + i * ph / 4 + 4));
         }
-        g.drawString("loss (log)", (float) bx - 4, top - 6);
-        g.setColor(new Color(0x9e9e9e));
-        g.fill(new Rectangle2D.Double(bx, top + ph + 12, 12, 12));
-        g.setColor(Color.BLACK);
-        g.drawString("diverged", (float) bx + 16, (float) (top + ph + 22));
+        g.drawString(valueLabel, (float) bx - 4, top - 6);
+        boolean marked = java.util.Arrays.stream(values).flatMapToDouble(java.util.Arrays::stream).anyMatch(v -> !(v > 0) || !Double.isFinite(v));
+        if (marked) {
+            g.setColor(new Color(0x9e9e9e));
+            g.fill(new Rectangle2D.Double(bx, top + ph + 12, 12, 12));
+            g.setColor(Color.BLACK);
+            g.drawString("diverged", (float) bx + 16, (float) (top + ph + 22));
+        }
     }
 
     private double rowIndex(double y) {

@@ -104,11 +104,19 @@ public final class Plots {
             AtomicFiles.write(file, doc::writeTo);
             return;
         }
+        java.awt.image.BufferedImage img = render(panels);
+        AtomicFiles.write(file, out -> javax.imageio.ImageIO.write(img, "png", out));
+    }
+
+    /** Panels stacked vertically into an image. */
+    public static java.awt.image.BufferedImage render(List<Panel> panels) {
+        int w = panels.stream().mapToInt(Panel::width).max().orElse(1);
+        int h = panels.stream().mapToInt(Panel::height).sum();
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
         paintStack(g, panels);
         g.dispose();
-        AtomicFiles.write(file, out -> javax.imageio.ImageIO.write(img, "png", out));
+        return img;
     }
 
     private static void paintStack(java.awt.Graphics2D g, List<Panel> panels) {

@@ -1,0 +1,137 @@
+package dev.descent.report;
+
+import dev.descent.data.AtomicFiles;
+import dev.descent.engine.EpochStats;
+import dev.descent.model.LinearModel;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The figures of a training run: loss curves, and for one feature and one output the loss surface. */
+public final class TrainingFigures {
+    private TrainingFigures() {
+    }
+
+    /** Training and test loss against epoch (log scale). */
+    public static XYChart lossCurves(String title, String units, List<EpochStats> history) {
+        double[] ep = history.stream().mapToDouble(s -> s.epoch() + 1).toArray();
+        List<Plots.Curve> curves = new ArrayList<>();
+        curves.add(new Plots.Curve("training loss (mean of batch losses)", ep, history.stream().mapToDouble(EpochStats::trainLoss).toArray()));
+        if (history.stream().anyMatch(s -> !Double.isNaN(s.testLoss()))) {
+            curves.add(new Plots.Curve("test loss (after the epoch)", ep, history.stream().mapToDouble(EpochStats::testLoss).toArray()));
+        }
+        return Plots.lines(title, "epoch", "MSE (" + units + ", log scale)", curves, true, 1e-300);
+    }
+
+    /**
+     * For y = w·x + b on data x, y (N×1 each): the MSE surface over (w, b) as a filled contour map, with
+     * the trajectory (the models after each epoch, the first point the initial model) drawn on it up to
+     * {@code upTo} points, and below it the data with the fitted line of the trajectory's point {@code upTo − 1}.
+     */
+    public static List<Plots.Panel> surface(String title, String units, INDArray x, INDArray y, List<LinearModel> trajectory, int upTo) {
+        double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
+        double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
+        double n = xv.length;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (int i = 0; i < xv.length; i++) {
+            sx += xv[i] / n;
+            sy += yv[i] / n;
+            sxx += xv[i] * xv[i] / n;
+            sxy += xv[i] * yv[i] / n;
+            syy += yv[i] * yv[i] / n;
+        }
+        double[][] path = new double[trajectory.size()][];
+        double wlo = Double.POSITIVE_INFINITY;
+        double whi = Double.NEGATIVE_INFINITY;
+        double blo = Double.POSITIVE_INFINITY;
+        double bhi = Double.NEGATIVE_INFINITY;
+        double det = sxx - sx * sx; // the minimum: w* = cov/var, b* = ȳ − w*·x̄
+        double wStar = det > 0 ? (sxy - sx * sy) / det : 0;
+        double bStar = sy - wStar * sx;
+        for (int i = 0; i < path.length; i++) {
+            path[i] = new double[] {trajectory.get(i).weights().getDouble(0, 0), trajectory.get(i).bias().getDouble(0)};
+        }
+        for (double[] p : path) {
+            wlo = Math.min(wlo, p[0]);
+            whi = Math.max(whi, p[0]);
+            blo = Math.min(blo, p[1]);
+            bhi = Math.max(bhi, p[1]);
+        }
+        wlo = Math.min(wlo, wStar);
+        whi = Math.max(whi, wStar);
+        blo = Math.min(blo, bStar);
+        bhi = Math.max(bhi, bStar);
+        double wm = Math.max(0.25 * (whi - wlo), 0.1 * Math.max(1, Math.abs(wStar)));
+        double bm = Math.max(0.25 * (bhi - blo), 0.1 * Math.max(1, Math.abs(bStar)));
+        int g = 100;
+        double[] ws = new double[g];
+        double[] bs = new double[g];
+        for (int i = 0; i < g; i++) {
+            ws[i] = wlo - wm + (whi - wlo + 2 * wm) * i / (g - 1);
+            bs[i] = blo - bm + (bhi - blo + 2 * bm) * i / (g - 1);
+        }
+        double[][] loss = new double[g][g]; // [b][w]
+        for (int r = 0; r < g; r++) {
+            for (int c = 0; c < g; c++) {
+                double w = ws[c];
+                double b = bs[r];
+                loss[r][c] = w * w * sxx + b * b + syy + 2 * w * b * sx - 2 * w * sxy - 2 * b * sy;
+            }
+        }
+        int k = Math.max(1, Math.min(upTo, path.length));
+        double[][] shown = java.util.Arrays.copyOf(path, k);
+        HeatMap map = HeatMap.contour(title, "slope w (" + units + ")", "intercept b (" + units + ")", ws, bs, loss, shown,
+                "trajectory after each epoch", 14);
+        LinearModel at = trajectory.get(k - 1);
+        return List.of(Plots.Panel.of(map, 900, 560), Plots.Panel.of(fit(xv, yv, at, k - 1, units)));
+    }
+
+    private static XYChart fit(double[] x, double[] y, LinearModel m, int epoch, String units) {
+        XYChart c = new XYChartBuilder().width(900).height(420)
+                .title(String.format(Locale.ROOT, "data and the fitted line after epoch %d: y = %.5g·x + %.5g", epoch,
+                        m.weights().getDouble(0, 0), m.bias().getDouble(0)))
+                .xAxisTitle("x (" + units + ")").yAxisTitle("y (" + units + ")").build();
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        int step = Math.max(1, x.length / 2000); // at most about 2,000 points drawn
+        List<Double> px = new ArrayList<>();
+        List<Double> py = new ArrayList<>();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < x.length; i += step) {
+            px.add(x[i]);
+            py.add(y[i]);
+            lo = Math.min(lo, x[i]);
+            hi = Math.max(hi, x[i]);
+        }
+        c.addSeries(step == 1 ? "data" : "data (every " + step + "th row)", px, py).setMarker(SeriesMarkers.CIRCLE);
+        double w = m.weights().getDouble(0, 0);
+        double b = m.bias().getDouble(0);
+        XYSeries line = c.addSeries("fitted line", new double[] {lo, hi}, new double[] {w * lo + b, w * hi + b});
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setMarker(SeriesMarkers.NONE);
+        return c;
+    }
+
+    /** An animated GIF: one frame per panel list, {@code delayMs} apart, looping. */
+    public static void gif(List<List<Plots.Panel>> frames, Path file, int delayMs) throws IOException {
+        List<BufferedImage> images = new ArrayList<>();
+        for (List<Plots.Panel> f : frames) {
+            images.add(Plots.render(f));
+        }
+        AtomicFiles.writeVia(file, tmp -> org.knowm.xchart.GifEncoder.saveGif(tmp.toString(), images, 0, delayMs));
+    }
+}
