@@ -8,7 +8,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,8 +118,8 @@ public final class CsvLoader {
             }
             INDArray x = Nd4j.createUninitialized(o.dtype(), rows, f.length);
             INDArray y = t.length == 0 ? null : Nd4j.createUninitialized(o.dtype(), rows, t.length);
-            RowWriter wx = new RowWriter(x);
-            RowWriter wy = y == null ? null : new RowWriter(y);
+            HostMemory.Rows wx = new HostMemory.Rows(x);
+            HostMemory.Rows wy = y == null ? null : new HostMemory.Rows(y);
             double[] vx = new double[f.length];
             double[] vy = new double[t.length];
             long kept = 0;
@@ -291,33 +290,5 @@ public final class CsvLoader {
             }
         }
         return content ? count + 1 : count;
-    }
-
-    /** Writes rows of doubles into a c-ordered float32/float64 matrix's memory. */
-    private static final class RowWriter {
-        private final ByteBuffer[] chunks;
-        private final int rowsPerChunk;
-        private final int cols;
-        private final boolean dbl;
-
-        RowWriter(INDArray a) {
-            this.cols = (int) a.columns();
-            this.dbl = a.dataType() == DataType.DOUBLE;
-            int rowBytes = cols * (dbl ? 8 : 4);
-            this.rowsPerChunk = HostMemory.rowsPerChunk(rowBytes);
-            this.chunks = HostMemory.rowChunks(a, rowBytes, rowsPerChunk);
-        }
-
-        void put(long row, double[] v) {
-            ByteBuffer b = chunks[(int) (row / rowsPerChunk)];
-            int off = (int) (row % rowsPerChunk) * cols * (dbl ? 8 : 4);
-            for (int j = 0; j < cols; j++) {
-                if (dbl) {
-                    b.putDouble(off + 8 * j, v[j]);
-                } else {
-                    b.putFloat(off + 4 * j, (float) v[j]);
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.descent.data;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,8 +88,8 @@ public final class DataFiles {
      * without {@code drop}, the first non-finite value is an error naming its row and column.
      */
     private static long compactFinite(INDArray x, INDArray y, Path file, boolean drop) {
-        Rows rx = new Rows(x);
-        Rows ry = y == null ? null : new Rows(y);
+        HostMemory.Rows rx = new HostMemory.Rows(x);
+        HostMemory.Rows ry = y == null ? null : new HostMemory.Rows(y);
         long kept = 0;
         for (long r = 0; r < x.rows(); r++) {
             int bad = rx.firstNonFinite(r);
@@ -112,42 +111,5 @@ public final class DataFiles {
             kept++;
         }
         return kept;
-    }
-
-    /** Row access to a c-ordered float32/float64 matrix's memory. */
-    private static final class Rows {
-        private final ByteBuffer[] chunks;
-        private final int perChunk;
-        private final int cols;
-        private final int es;
-
-        Rows(INDArray a) {
-            cols = (int) a.columns();
-            es = a.dataType() == DataType.DOUBLE ? 8 : 4;
-            perChunk = HostMemory.rowsPerChunk(cols * es);
-            chunks = HostMemory.rowChunks(a, cols * es, perChunk);
-        }
-
-        double get(long r, int c) {
-            ByteBuffer b = chunks[(int) (r / perChunk)];
-            int off = (int) (r % perChunk) * cols * es + c * es;
-            return es == 8 ? b.getDouble(off) : b.getFloat(off);
-        }
-
-        int firstNonFinite(long r) {
-            for (int c = 0; c < cols; c++) {
-                if (!Double.isFinite(get(r, c))) {
-                    return c;
-                }
-            }
-            return -1;
-        }
-
-        void copy(long from, long to) {
-            int rb = cols * es;
-            ByteBuffer src = chunks[(int) (from / perChunk)];
-            ByteBuffer dst = chunks[(int) (to / perChunk)];
-            dst.put((int) (to % perChunk) * rb, src, (int) (from % perChunk) * rb, rb);
-        }
     }
 }

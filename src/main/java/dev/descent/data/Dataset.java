@@ -59,15 +59,9 @@ public record Dataset(INDArray x, INDArray y) {
      * a generated dataset are independent draws, so the tail is as random a test set as any.
      */
     public Split splitTail(double testFraction) {
-        if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
-        }
-        long nTest = Math.round(testFraction * size());
+        long nTest = testRows(testFraction);
         if (nTest == 0) {
             return new Split(this, null);
-        }
-        if (nTest >= size()) {
-            throw new IllegalArgumentException("test fraction " + testFraction + " leaves no training rows of " + size());
         }
         return new Split(rows(0, size() - nTest), rows(size() - nTest, size()));
     }
@@ -77,15 +71,9 @@ public record Dataset(INDArray x, INDArray y) {
      * order and are copies (the original can be released).
      */
     public Split splitRandom(double testFraction, long seed) {
-        if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
-        }
-        long nTest = Math.round(testFraction * size());
+        long nTest = testRows(testFraction);
         if (nTest == 0) {
             return new Split(this, null);
-        }
-        if (nTest >= size()) {
-            throw new IllegalArgumentException("test fraction " + testFraction + " leaves no training rows of " + size());
         }
         int n = (int) size();
         int[] perm = new int[n];
@@ -105,6 +93,18 @@ public record Dataset(INDArray x, INDArray y) {
         java.util.Arrays.sort(train);
         return new Split(new Dataset(org.nd4j.linalg.factory.Nd4j.pullRows(x, 1, train), org.nd4j.linalg.factory.Nd4j.pullRows(y, 1, train)),
                 new Dataset(org.nd4j.linalg.factory.Nd4j.pullRows(x, 1, test), org.nd4j.linalg.factory.Nd4j.pullRows(y, 1, test)));
+    }
+
+    /** round(f·N) test rows, checked to leave at least one training row. */
+    private long testRows(double testFraction) {
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
+        }
+        long nTest = Math.round(testFraction * size());
+        if (nTest >= size()) {
+            throw new IllegalArgumentException("test fraction " + testFraction + " leaves no training rows of " + size());
+        }
+        return nTest;
     }
 
     /** A copy with its own buffers (for scaling without touching the original). */

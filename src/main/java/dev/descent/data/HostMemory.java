@@ -51,4 +51,58 @@ public final class HostMemory {
     public static int rowsPerChunk(int rowBytes) {
         return Math.max(1, (Integer.MAX_VALUE - 7) / rowBytes);
     }
+
+    /** Rows of a c-ordered float32/float64 matrix's memory as doubles: read, write, move. */
+    public static final class Rows {
+        private final ByteBuffer[] chunks;
+        private final int perChunk;
+        private final int cols;
+        private final int es;
+
+        public Rows(INDArray a) {
+            if (!rowContiguous(a)) {
+                throw new IllegalArgumentException("rows must be contiguous (c order)");
+            }
+            cols = (int) a.columns();
+            es = a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 8 : 4;
+            perChunk = rowsPerChunk(cols * es);
+            chunks = rowChunks(a, cols * es, perChunk);
+        }
+
+        private int offset(long r, int c) {
+            return (int) (r % perChunk) * cols * es + c * es;
+        }
+
+        public double get(long r, int c) {
+            ByteBuffer b = chunks[(int) (r / perChunk)];
+            return es == 8 ? b.getDouble(offset(r, c)) : b.getFloat(offset(r, c));
+        }
+
+        /** Writes a whole row (narrowed to float32 for a float32 matrix). */
+        public void put(long r, double[] v) {
+            ByteBuffer b = chunks[(int) (r / perChunk)];
+            for (int c = 0; c < cols; c++) {
+                if (es == 8) {
+                    b.putDouble(offset(r, c), v[c]);
+                } else {
+                    b.putFloat(offset(r, c), (float) v[c]);
+                }
+            }
+        }
+
+        /** The first column of row r holding NaN or ±Inf, or −1. */
+        public int firstNonFinite(long r) {
+            for (int c = 0; c < cols; c++) {
+                if (!Double.isFinite(get(r, c))) {
+                    return c;
+                }
+            }
+            return -1;
+        }
+
+        /** Copies row {@code from} over row {@code to}. */
+        public void copy(long from, long to) {
+            chunks[(int) (to / perChunk)].put(offset(to, 0), chunks[(int) (from / perChunk)], offset(from, 0), cols * es);
+        }
+    }
 }

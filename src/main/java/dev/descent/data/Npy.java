@@ -1,6 +1,5 @@
 package dev.descent.data;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,18 +94,7 @@ public final class Npy {
                     address = at;
                 }
             }.capacity(got).asByteBuffer().order(ByteOrder.nativeOrder());
-            ByteBuffer src = ByteBuffer.wrap(buf, 0, got).order(h.order());
-            if (h.order() == ByteOrder.nativeOrder()) {
-                dst.put(src);
-            } else if (es == 8) {
-                while (src.hasRemaining()) {
-                    dst.putDouble(src.getDouble());
-                }
-            } else {
-                while (src.hasRemaining()) {
-                    dst.putFloat(src.getFloat());
-                }
-            }
+            convert(ByteBuffer.wrap(buf, 0, got).order(h.order()), dst, es);
             done += got;
         }
     }
@@ -210,23 +198,23 @@ public final class Npy {
                     address = at;
                 }
             }.capacity(n).asByteBuffer().order(ByteOrder.nativeOrder());
-            ByteBuffer dst = ByteBuffer.wrap(buf, 0, n).order(ByteOrder.LITTLE_ENDIAN);
-            if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                dst.put(src);
-            } else if (es == 8) {
-                while (src.hasRemaining()) {
-                    dst.putDouble(src.getDouble());
-                }
-            } else {
-                while (src.hasRemaining()) {
-                    dst.putFloat(src.getFloat());
-                }
-            }
+            convert(src, ByteBuffer.wrap(buf, 0, n).order(ByteOrder.LITTLE_ENDIAN), es);
             out.write(buf, 0, n);
         }
     }
 
-    static EOFException eof(String name) {
-        return new EOFException(name + ": unexpected end of file");
+    /** Copies elements of {@code es} bytes from src to dst, converting between their byte orders. */
+    private static void convert(ByteBuffer src, ByteBuffer dst, int es) {
+        if (src.order() == dst.order()) {
+            dst.put(src);
+        } else if (es == 8) {
+            while (src.hasRemaining()) {
+                dst.putDouble(src.getDouble());
+            }
+        } else {
+            while (src.hasRemaining()) {
+                dst.putFloat(src.getFloat());
+            }
+        }
     }
 }
