@@ -150,7 +150,7 @@ public final class Trainer {
 
         epochs:
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            order.nextEpoch();
+            order.startEpoch(epoch);
             int[] ord = order.shuffled() ? order.order() : null;
             double sum = 0;
             long rows = 0;

@@ -77,7 +77,7 @@ public final class Dl4jReference {
         double total = 0;
         long t = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            order.nextEpoch();
+            order.startEpoch(epoch);
             int[] ord = order.order();
             double sum = 0;
             long rows = 0;

@@ -137,7 +137,7 @@ public final class Sweep {
         long step = 0;
         double seconds = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            order.nextEpoch();
+            order.startEpoch(epoch);
             int[] ord = order.shuffled() ? order.order() : null;
             long start = System.nanoTime();
             for (int bi = 0; bi < order.batches(); bi++) {

@@ -55,7 +55,7 @@ class SweepTest extends SeededTest {
         var alone = new Trainer(Optimizers.create("momentum-keras", new Schedule.Constant(0.05), 0.9, 0), CFG)
                 .train(DATA, null, init).model();
         assertEquals(0.0, alone.stacked().sub(r.model(0, 1).stacked()).amaxNumber().doubleValue(), ROUNDING_F64);
-        assertArrayEquals(new int[] {0, 1}, r.best()[0] == 0 ? new int[] {0, r.best()[1]} : r.best());
+        assertEquals(0, r.best()[0]); // the optimum is among the models that did not diverge
         assertEquals(50.0, r.divergenceBoundary(0), 0.0);
     }
 
