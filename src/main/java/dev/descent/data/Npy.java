@@ -51,7 +51,7 @@ public final class Npy {
     }
 
     /** Reads an array of {@code size} bytes from a stream; {@code name} goes into error messages. */
-    static INDArray read(InputStream in, long size, String name) throws IOException {
+    public static INDArray read(InputStream in, long size, String name) throws IOException {
         Header h = header(in, name);
         long need;
         try {
@@ -173,7 +173,7 @@ public final class Npy {
     }
 
     /** Writes version 1.0, C order, little endian. {@code a}: not modified. */
-    static void write(OutputStream out, INDArray a) throws IOException {
+    public static void write(OutputStream out, INDArray a) throws IOException {
         if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
             throw new IllegalArgumentException("only float32/float64 arrays are written, got " + a.dataType());
         }

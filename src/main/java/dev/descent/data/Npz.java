@@ -32,8 +32,9 @@ public final class Npz {
                     out.put(n, Npy.read(in, e.getSize(), file + "[" + n + "]"));
                 }
             }
-        } catch (ZipException e) {
-            throw new DataFormatException(file + ": not a readable .npz (zip) file: " + e.getMessage());
+        } catch (ZipException | java.io.EOFException e) {
+            throw new DataFormatException(file + ": not a readable .npz (zip) file: "
+                    + (e.getMessage() == null ? "truncated zip structure" : e.getMessage()));
         }
         return out;
     }

@@ -105,6 +105,16 @@ public final class Trainer {
         return optimizer;
     }
 
+    /** Where and how often to write checkpoints, and what to record about the run in them. */
+    public record Checkpointing(java.nio.file.Path file, int every, java.util.Map<String, Object> runInfo) {
+        public Checkpointing {
+            if (every < 1) {
+                throw new IllegalArgumentException("checkpoint interval must be >= 1 epoch, got " + every);
+            }
+            runInfo = java.util.Map.copyOf(runInfo);
+        }
+    }
+
     /**
      * Trains from {@code initial} on {@code train}, evaluating on {@code test} (may be null) after each
      * epoch. Inputs: not modified.
@@ -112,26 +122,95 @@ public final class Trainer {
      * @throws IllegalArgumentException when shapes or dtypes disagree or the batch size exceeds the data
      */
     public TrainingResult train(Dataset train, Dataset test, LinearModel initial, TrainingListener... listeners) {
-        Objects.requireNonNull(train, "train");
+        return train(train, test, initial, null, listeners);
+    }
+
+    /** As {@link #train(Dataset, Dataset, LinearModel, TrainingListener...)}, writing checkpoints. */
+    public TrainingResult train(Dataset train, Dataset test, LinearModel initial, Checkpointing ck,
+            TrainingListener... listeners) {
         Objects.requireNonNull(initial, "initial");
-        if (initial.inputs() != train.inputs() || initial.outputs() != train.outputs()) {
-            throw new IllegalArgumentException("initial model is " + initial.inputs() + "→" + initial.outputs()
-                    + " but the data is " + train.inputs() + "→" + train.outputs());
+        check(train, test, initial.inputs(), initial.outputs());
+        INDArray theta = initial.stacked().castTo(train.dataType()).dup('c');
+        return run(train, test, theta, null, 0, 0, Double.NaN, Double.NaN, new ArrayList<>(), ck, listeners);
+    }
+
+    /**
+     * Continues a run from a checkpoint written by a run with the same data, optimizer and configuration:
+     * the result is bit-identical to the uninterrupted run's.
+     *
+     * @throws IllegalArgumentException when the checkpoint does not belong to this run
+     */
+    public TrainingResult resume(Dataset train, Dataset test, Checkpoint c, Checkpointing ck, TrainingListener... listeners) {
+        Objects.requireNonNull(c, "checkpoint");
+        check(train, test, c.theta().rows() - 1, c.theta().columns());
+        if (c.theta().dataType() != train.dataType()) {
+            throw new IllegalArgumentException("the checkpoint holds " + c.theta().dataType() + " parameters but the data is "
+                    + train.dataType());
+        }
+        java.util.Map<String, Object> mine = describe(optimizer.copy(), train);
+        for (var e : mine.entrySet()) {
+            Object theirs = c.describe().get(e.getKey());
+            if (!String.valueOf(e.getValue()).equals(String.valueOf(theirs))) {
+                throw new IllegalArgumentException("the checkpoint was written by a run with " + e.getKey() + " = " + theirs
+                        + ", this run has " + e.getValue());
+            }
+        }
+        if (c.epochsDone() > config.epochs()) {
+            throw new IllegalArgumentException("the checkpoint is after epoch " + c.epochsDone() + " but this run has only "
+                    + config.epochs() + " epochs");
+        }
+        return run(train, test, c.theta().dup('c'), c.optimizerState(), c.epochsDone(), c.steps(), c.firstLoss(), c.prevLoss(),
+                new ArrayList<>(c.history()), ck, listeners);
+    }
+
+    /** What must match for a resume: optimizer, batching, seed, shapes, dtype. */
+    private java.util.Map<String, Object> describe(Optimizer opt, Dataset train) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("optimizer", opt.hyperparameters().toString());
+        m.put("batch_size", config.batchFor(train.size()));
+        m.put("shuffle", config.shuffle());
+        m.put("drop_last", config.dropLast());
+        m.put("seed", config.seed());
+        m.put("tolerance", config.tolerance());
+        m.put("train_rows", train.size());
+        m.put("inputs", train.inputs());
+        m.put("outputs", train.outputs());
+        m.put("dtype", train.dataType().toString());
+        return m;
+    }
+
+    private static void check(Dataset train, Dataset test, long inputs, long outputs) {
+        Objects.requireNonNull(train, "train");
+        if (inputs != train.inputs() || outputs != train.outputs()) {
+            throw new IllegalArgumentException("the model is " + inputs + "→" + outputs + " but the data is "
+                    + train.inputs() + "→" + train.outputs());
         }
         if (test != null && (test.inputs() != train.inputs() || test.outputs() != train.outputs()
                 || test.dataType() != train.dataType())) {
             throw new IllegalArgumentException("test set shape/dtype differs from the training set");
         }
+    }
+
+    private TrainingResult run(Dataset train, Dataset test, INDArray theta, INDArray[] savedState, int startEpoch,
+            long startStep, double firstLossIn, double prevLossIn, List<EpochStats> history, Checkpointing ck,
+            TrainingListener... listeners) {
         int b = config.batchFor(train.size());
         BatchOrder order = new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed());
         KernelKind kind = config.kernel().resolve();
         GradientKernel kernel = kind.create(train, b);
         GradientKernel testKernel = test == null ? null : kind.create(test, (int) Math.min(test.size(), Math.max(b, 4096)));
 
-        INDArray theta = initial.stacked().castTo(train.dataType()).dup('c');
         INDArray grad = Nd4j.zeros(train.dataType(), theta.rows(), theta.columns());
+        dev.descent.data.HostMemory.Rows gradRows = KernelKind.cpuBackend() ? new dev.descent.data.HostMemory.Rows(grad) : null;
         Optimizer opt = optimizer.copy();
         opt.init(theta.length(), train.dataType());
+        if (savedState != null) {
+            opt.restore(savedState, startStep);
+        }
+        java.util.Map<String, Object> runInfo = new java.util.LinkedHashMap<>(describe(opt, train));
+        if (ck != null) {
+            runInfo.putAll(ck.runInfo());
+        }
 
         int batches = order.batches();
         TrainingInfo info = new TrainingInfo(train.size(), test == null ? 0 : test.size(), train.inputs(),
@@ -140,16 +219,14 @@ public final class Trainer {
             l.onStart(info);
         }
         int progressEvery = Math.max(1, batches / 100);
-        List<EpochStats> history = new ArrayList<>();
-        long t = 0;
-        double firstLoss = Double.NaN;
-        double prevLoss = Double.NaN;
-        double totalSeconds = 0;
+        long t = startStep;
+        double firstLoss = firstLossIn;
+        double prevLoss = prevLossIn;
         StopReason stop = StopReason.EPOCHS;
         String message = null;
 
         epochs:
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
             order.startEpoch(epoch);
             int[] ord = order.shuffled() ? order.order() : null;
             double sum = 0;
@@ -158,10 +235,12 @@ public final class Trainer {
             for (int k = 0; k < batches; k++) {
                 int bs = order.size(k);
                 double loss = kernel.gradient(theta, ord, k * b, bs, grad);
-                if (!Double.isFinite(loss)) {
-                    totalSeconds += (System.nanoTime() - start) / 1e9;
+                String bad = !Double.isFinite(loss) ? "loss = " + loss
+                        : gradRows != null && !finite(gradRows, (int) grad.rows()) ? "the gradient overflowed (non-finite in "
+                                + train.dataType() + ") at batch loss " + loss : null;
+                if (bad != null) {
                     stop = StopReason.DIVERGED;
-                    message = divergence(train, opt, epoch, t, "loss = " + loss);
+                    message = divergence(train, opt, epoch, t, bad);
                     break epochs;
                 }
                 if (Double.isNaN(firstLoss)) {
@@ -179,7 +258,6 @@ public final class Trainer {
             }
             Nd4j.getExecutioner().commit(); // asynchronous backends: finish before reading the clock
             double seconds = (System.nanoTime() - start) / 1e9;
-            totalSeconds += seconds;
             double trainLoss = sum / rows;
             double testLoss = testKernel == null ? Double.NaN : testKernel.mse(theta);
             EpochStats stats = new EpochStats(epoch, trainLoss, testLoss, opt.schedule().rate(t - 1, epoch),
@@ -206,12 +284,35 @@ public final class Trainer {
                 break;
             }
             prevLoss = trainLoss;
+            if (ck != null && (epoch + 1) % ck.every() == 0 && epoch + 1 < config.epochs()) {
+                // Only finite states are saved: after a divergence the last finite checkpoint stays.
+                INDArray[] st = opt.state();
+                INDArray[] copy = new INDArray[st.length];
+                for (int i = 0; i < st.length; i++) {
+                    copy[i] = st[i].dup();
+                }
+                try {
+                    new Checkpoint(theta.dup(), copy, epoch + 1, t, firstLoss, prevLoss, history, runInfo).save(ck.file());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(ck.file() + ": cannot write checkpoint (" + e.getMessage() + ")", e);
+                }
+            }
         }
-        TrainingResult result = new TrainingResult(LinearModel.fromStacked(theta), history, stop, message, t, totalSeconds);
+        double total = history.stream().mapToDouble(EpochStats::seconds).sum();
+        TrainingResult result = new TrainingResult(LinearModel.fromStacked(theta), history, stop, message, t, total);
         for (TrainingListener l : listeners) {
             l.onEnd(result);
         }
         return result;
+    }
+
+    private static boolean finite(dev.descent.data.HostMemory.Rows rows, int n) {
+        for (int r = 0; r < n; r++) {
+            if (rows.firstNonFinite(r) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String divergence(Dataset train, Optimizer opt, int epoch, long step, String what) {

@@ -40,6 +40,21 @@ abstract class AbstractOptimizer implements Optimizer {
     }
 
     @Override
+    public void restore(INDArray[] saved, long steps) {
+        if (saved.length != state.length) {
+            throw new IllegalArgumentException(name() + " keeps " + state.length + " state buffers, the checkpoint has " + saved.length);
+        }
+        for (int i = 0; i < saved.length; i++) {
+            if (saved[i].length() != state[i].length()) {
+                throw new IllegalArgumentException(name() + ": state buffer " + i + " has " + state[i].length()
+                        + " values, the checkpoint's has " + saved[i].length());
+            }
+            state[i].assign(saved[i].reshape(state[i].shape()));
+        }
+        fresh = steps == 0;
+    }
+
+    @Override
     public Schedule schedule() {
         return schedule;
     }

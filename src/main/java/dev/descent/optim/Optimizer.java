@@ -50,4 +50,12 @@ public interface Optimizer {
 
     /** The state buffers, in a fixed order (for tests and checkpoints). Live buffers: not to be modified. */
     INDArray[] state();
+
+    /**
+     * Restores state saved from {@link #state()} after {@code steps} steps, as if those steps had just run
+     * (call after {@link #init}). {@code saved}: not modified (copied).
+     *
+     * @throws IllegalArgumentException when the count or lengths of the buffers do not match
+     */
+    void restore(INDArray[] saved, long steps);
 }
