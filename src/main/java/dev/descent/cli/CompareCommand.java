@@ -47,8 +47,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--warmup-epochs", description = "Epochs excluded from the speed figures (JIT, first touches) (default: ${DEFAULT-VALUE}).")
     int warmup = 1;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/compare-<date-time>).")
-    Path out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -62,7 +62,7 @@ final class CompareCommand implements Callable<Integer> {
             new Comparison(optimizer, training.config(data.seed, data.syntheticTrainRows()), repeat, warmup);
         }
         var init = training.init();
-        Path dir = OutputDirs.create(out, "compare");
+        Path dir = output.create("compare");
 
         Backend backend = Backend.current();
         o.printf(Locale.ROOT, "descent %s  backend %s  [%s]%n", Main.version(), backend.name(), backend.device());

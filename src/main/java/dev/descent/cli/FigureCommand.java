@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,8 +34,8 @@ final class FigureCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "numpy RandomState seed of the walk (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/figure-<date-time>).")
-    Path out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +51,7 @@ final class FigureCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--beta must be in [0, 1), got " + b);
             }
         }
-        Path dir = OutputDirs.create(out, "figure");
+        Path dir = output.create("figure");
         RandomState rs = new RandomState(seed);
         double[] t = new double[steps];
         double[] g = new double[steps];

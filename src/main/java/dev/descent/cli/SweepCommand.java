@@ -63,8 +63,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--separately", description = "Also train every configuration alone with the single-model trainer (same batches) and report the time and the largest difference.")
     boolean separately;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/sweep-<date-time>).")
-    Path out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -95,7 +95,7 @@ final class SweepCommand implements Callable<Integer> {
         Schedule shape = decay > 0 ? new Schedule.InverseTime(1, decay) : new Schedule.Constant(1);
         data.validate();
         var init = training.init();
-        Path dir = OutputDirs.create(out, "sweep");
+        Path dir = output.create("sweep");
         DataOptions.Prepared d = data.prepare();
         Dataset train = d.train();
         Trainer.Config config = training.config(data.seed, train.size());

@@ -2,6 +2,7 @@ package dev.descent.cli;
 
 import dev.descent.data.Dataset;
 import dev.descent.engine.Backend;
+import dev.descent.engine.Checkpoint;
 import dev.descent.engine.StopReason;
 import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingResult;
@@ -46,8 +47,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--solver", paramLabel = "sgd|exact", description = "sgd trains; exact solves least squares in closed form (default: ${DEFAULT-VALUE}).")
     String solver = "sgd";
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/train-<date-time>).")
-    Path out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Option(names = "--checkpoint-every", paramLabel = "K", description = "Write <out>/checkpoint.ckpt every K epochs, atomically; 0 = never (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = 0;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint with the options it was started with (no other options but --progress).")
+    Path resume;
+
+    /** Set when this command was rebuilt from a checkpoint by --resume. */
+    private Checkpoint resumeFrom;
 
     @Option(names = "--no-exact", description = "Skip the least-squares comparison at the end (one float64 pass over X).")
     boolean noExact;
@@ -66,6 +76,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (resume != null) {
+            return resumeRun();
+        }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // Everything that needs no data is checked before any expensive work.
@@ -82,7 +95,10 @@ final class TrainCommand implements Callable<Integer> {
         if (data.file == null) {
             training.config(data.seed, data.syntheticTrainRows()); // batch size against the known row count
         }
-        Path dir = OutputDirs.create(this.out, "train");
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
+        Path dir = resumeFrom != null ? output.out : output.create("train");
 
         Backend backend = Backend.current();
         o.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(), backend.device(),
@@ -124,9 +140,21 @@ final class TrainCommand implements Callable<Integer> {
                     kernelKind.resolve().name().toLowerCase(Locale.ROOT));
             LinearModel initial = initKind.create(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
-            Trajectory trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1, initial);
-            TrainingResult result = new Trainer(optimizer, config).train(d.train(), d.test(), initial,
-                    new ProgressListener(o, bar), trajectory);
+            Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
+                    checkpointEvery, Map.of("args", withoutOutput(spec.commandLine().getParseResult().originalArgs())));
+            Trainer trainer = new Trainer(optimizer, config);
+            TrainingResult result;
+            Trajectory trajectory;
+            if (resumeFrom != null) {
+                o.printf(Locale.ROOT, "resuming %s after epoch %d of %d (step %d)%n", dir, resumeFrom.epochsDone(), config.epochs(),
+                        resumeFrom.steps());
+                trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1,
+                        LinearModel.fromStacked(resumeFrom.theta()));
+                result = trainer.resume(d.train(), d.test(), resumeFrom, ck, new ProgressListener(o, bar), trajectory);
+            } else {
+                trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1, initial);
+                result = trainer.train(d.train(), d.test(), initial, ck, new ProgressListener(o, bar), trajectory);
+            }
             if (!noPlots) {
                 figures(dir, d, optimizer, config, result, trajectory.models);
             }
@@ -190,6 +218,48 @@ final class TrainCommand implements Callable<Integer> {
                 + " and the model in " + dir.resolve("model"));
         o.flush();
         return code;
+    }
+
+    static final String CHECKPOINT = "checkpoint.ckpt";
+
+    /** --resume DIR: rebuild the original command from the checkpoint's record and continue. */
+    private int resumeRun() throws IOException {
+        for (var matched : spec.commandLine().getParseResult().matchedOptions()) {
+            String n = matched.longestName();
+            if (!n.equals("--resume") && !n.equals("--progress")) {
+                throw new IllegalArgumentException("--resume continues a run with the options it was started with; give no"
+                        + " other options (got " + n + ")");
+            }
+        }
+        Path file = resume.resolve(CHECKPOINT);
+        Checkpoint c = Checkpoint.load(file);
+        if (!(c.describe().get("args") instanceof java.util.List<?> args)) {
+            throw new IllegalArgumentException(file + ": this checkpoint does not record the command that wrote it");
+        }
+        java.util.List<String> a = new java.util.ArrayList<>();
+        args.forEach(x -> a.add(String.valueOf(x)));
+        a.addAll(java.util.List.of("--out", resume.toString(), "--progress", progress));
+        TrainCommand t = new TrainCommand();
+        picocli.CommandLine cl = new picocli.CommandLine(t);
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        cl.parseArgs(a.toArray(String[]::new));
+        t.resumeFrom = c;
+        return t.call();
+    }
+
+    /** The command's arguments without --out/--overwrite/--resume/--progress (a resume sets its own). */
+    private static java.util.List<String> withoutOutput(java.util.List<String> args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = args.isEmpty() || !args.get(0).equals("train") ? 0 : 1; i < args.size(); i++) {
+            String x = args.get(i);
+            if (x.equals("--out") || x.equals("--progress") || x.equals("--resume")) {
+                i++;
+            } else if (!x.equals("--overwrite") && !x.startsWith("--out=") && !x.startsWith("--progress=")) {
+                out.add(x);
+            }
+        }
+        return out;
     }
 
     /** The model after each epoch (the initial model first), kept only for one-feature, one-output runs. */

@@ -1,0 +1,110 @@
+package dev.descent.cli;
+
+import static dev.descent.cli.TrainCommandTest.descent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.SeededTest;
+import dev.descent.data.Npy;
+import dev.descent.engine.Checkpoint;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumeTest extends SeededTest {
+    @TempDir
+    Path tmp;
+
+    private static final List<String> RUN = List.of("train", "--rows", "60000", "--nx", "20", "--ny", "2", "--epochs", "10",
+            "--lr", "0.01", "--optimizer", "nesterov-keras", "--momentum", "0.9", "--batch-size", "64", "--checkpoint-every", "1",
+            "--no-exact", "--no-plots", "--progress", "off");
+
+    private static String[] args(Path out, String... extra) {
+        List<String> a = new ArrayList<>(RUN);
+        a.addAll(List.of("--out", out.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void resumeContinuesARunAndOverwriteIsRefused() throws Exception {
+        Path ref = tmp.resolve("ref");
+        assertEquals(0, descent(args(ref)).code());
+        TrainCommandTest.Run again = descent(args(ref));
+        assertEquals(ExitCodes.BAD_INPUT, again.code());
+        assertTrue(again.err().contains("holds a previous run (summary.json); use --overwrite to replace it or --resume"), again.err());
+        TrainCommandTest.Run r = descent("train", "--resume", ref.toString(), "--progress", "off");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resuming " + ref + " after epoch 9 of 10"), r.out());
+        assertEquals(0, descent(args(ref, "--overwrite")).code());
+        assertEquals(10, Files.readAllLines(ref.resolve("history.csv")).size() - 1);
+        TrainCommandTest.Run none = descent("train", "--resume", tmp.resolve("nothing").toString());
+        assertEquals(ExitCodes.BAD_INPUT, none.code());
+        assertTrue(none.err().contains("no checkpoint here"), none.err());
+    }
+
+    /**
+     * A real child JVM trains with a checkpoint every epoch and is killed with SIGKILL: at a seeded random
+     * moment, or right after an epoch line, which with the test-only pause falls inside the checkpoint
+     * write. Afterwards the checkpoint on disk always loads, and resuming gives the uninterrupted result.
+     */
+    @Test
+    void killedRunsResumeToTheUninterruptedResult() throws Exception {
+        Path ref = tmp.resolve("ref");
+        assertEquals(0, descent(args(ref)).code());
+        var refW = Npy.read(ref.resolve("model/W.npy"));
+        var refB = Npy.read(ref.resolve("model/B.npy"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        SplittableRandom rng = new SplittableRandom(SEED);
+        int duringWrite = 0;
+        int resumed = 0;
+        for (int k = 0; k < 4; k++) {
+            Path dir = tmp.resolve("run" + k);
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "-Ddescent.test.checkpointPauseMs=400", "dev.descent.cli.Main"));
+            cmd.addAll(List.of(args(dir)));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            boolean atWrite = k % 2 == 1;
+            int target = 2 + rng.nextInt(6);
+            long delay = 3000 + rng.nextInt(4000);
+            long t0 = System.nanoTime();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                if (atWrite) {
+                    String line;
+                    while ((line = out.readLine()) != null && !line.startsWith(String.format("epoch %4d/", target))) {
+                        // wait for the epoch whose checkpoint write to interrupt
+                    }
+                } else {
+                    Thread.sleep(delay);
+                }
+                p.destroyForcibly(); // SIGKILL
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            }
+            Path ck = dir.resolve("checkpoint.ckpt");
+            try (var files = Files.list(dir)) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith(".checkpoint.ckpt"))) {
+                    duringWrite++; // a temporary file was left: the kill hit a write
+                }
+            }
+            if (!Files.exists(ck)) {
+                continue; // killed before the first checkpoint: nothing to resume
+            }
+            Checkpoint.load(ck); // always loadable
+            TrainCommandTest.Run r = descent("train", "--resume", dir.toString(), "--progress", "off");
+            assertEquals(0, r.code(), "run " + k + " killed after " + (System.nanoTime() - t0) / 1e6 + " ms: " + r.err());
+            assertEquals(refW, Npy.read(dir.resolve("model/W.npy")), "run " + k);
+            assertEquals(refB, Npy.read(dir.resolve("model/B.npy")), "run " + k);
+            resumed++;
+        }
+        assertTrue(duringWrite >= 2, "kills inside a checkpoint write: " + duringWrite);
+        assertTrue(resumed >= 3, "runs resumed: " + resumed);
+    }
+}
