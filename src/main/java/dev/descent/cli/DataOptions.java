@@ -31,7 +31,7 @@ final class DataOptions {
     @Option(names = "--features", split = ",", paramLabel = "COLUMN", description = "CSV feature columns (comma-separated names or indices) (default: every non-target column).")
     List<String> features = new ArrayList<>();
 
-    @Option(names = "--delimiter", description = "CSV field separator (default: ',', or tab for .tsv).")
+    @Option(names = "--delimiter", converter = DelimiterConverter.class, description = "CSV field separator, one character or \\t (default: ',', or tab for .tsv).")
     Character delimiter;
 
     @Option(names = "--no-header", description = "The CSV's first line is data, not column names.")
@@ -204,6 +204,17 @@ final class DataOptions {
         }
         if (!(noise >= 0) || Double.isInfinite(noise)) {
             throw new IllegalArgumentException("--noise must be a finite number >= 0, got " + noise);
+        }
+        if (rows > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--rows must be at most " + (Integer.MAX_VALUE - 8) + ", got " + rows);
+        }
+        double bytes = (double) rows * ((double) nx + ny) * (dtype == DataType.DOUBLE ? 8 : 4);
+        long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        if (bytes > 0.8 * physical) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "--rows %d with --nx %d and --ny %d needs %.1f GB of data; this machine has %.1f GB", rows, nx, ny,
+                    bytes / 1e9, physical / 1e9));
         }
         return new SyntheticData(rows, nx, ny, noise, dtype, seed);
     }

@@ -22,7 +22,7 @@ final class ModelDataOptions {
     @Option(names = "--data-y", paramLabel = "FILE", description = "Targets .npy when --data is an inputs .npy.")
     Path fileY;
 
-    @Option(names = "--delimiter", description = "CSV field separator (default: ',', or tab for .tsv).")
+    @Option(names = "--delimiter", converter = DelimiterConverter.class, description = "CSV field separator, one character or \\t (default: ',', or tab for .tsv).")
     Character delimiter;
 
     @Option(names = "--no-header", description = "The CSV has no header: features are the first nX columns, targets the next nY.")

@@ -123,7 +123,12 @@ final class TrainCommand implements Callable<Integer> {
 
         Dataset train = d.originalTrain();
         Dataset test = d.originalTest();
-        NormalEquations normal = noExact && solver.equals("sgd") ? null : NormalEquations.of(train.x(), train.y());
+        boolean exactFits = train.inputs() + 1 <= NormalEquations.MAX_DIMENSION;
+        if (!exactFits && solver.equals("exact")) {
+            throw new IllegalArgumentException("--solver exact: " + train.inputs() + " features are too many for the dense normal"
+                    + " equations (at most " + (NormalEquations.MAX_DIMENSION - 1) + ")");
+        }
+        NormalEquations normal = (noExact || !exactFits) && solver.equals("sgd") ? null : NormalEquations.of(train.x(), train.y());
         LinearModel exact = normal == null ? null : LinearModel.fromStacked(normal.solve().castTo(data.dtype));
         int code = ExitCodes.OK;
         LinearModel model;

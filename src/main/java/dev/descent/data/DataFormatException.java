@@ -7,7 +7,14 @@ package dev.descent.data;
 public final class DataFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** Control characters from the input (a newline in an echoed header, say) are shown as '?'. */
     public DataFormatException(String message) {
-        super(message);
+        super(oneLine(message));
+    }
+
+    static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 }

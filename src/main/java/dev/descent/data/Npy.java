@@ -130,7 +130,7 @@ public final class Npy {
         Matcher s = SHAPE.matcher(dict);
         if (!d.find() || !f.find() || !s.find()) {
             throw new DataFormatException(name + ": corrupt .npy header (expected 'descr', 'fortran_order' and 'shape'): "
-                    + dict.strip());
+                    + (dict.strip().length() > 120 ? dict.strip().substring(0, 117) + "..." : dict.strip()));
         }
         String descr = d.group(1);
         DataType type;

@@ -12,6 +12,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * matrix for every output — whose largest eigenvalue bounds the learning rate.
  */
 public final class NormalEquations {
+    /** Largest nX+1 for the dense (nX+1)² Gram matrix (8,193² doubles = 537 MB). */
+    public static final int MAX_DIMENSION = 8193;
+
     private final double[][] a;
     private final double[][] c;
     private final long n;
@@ -33,6 +36,10 @@ public final class NormalEquations {
             throw new IllegalArgumentException("X has " + n + " rows but Y has " + y.rows());
         }
         int d = nx + 1;
+        if (d > MAX_DIMENSION) {
+            throw new IllegalArgumentException("the normal equations need a dense " + d + "×" + d + " matrix; at most "
+                    + MAX_DIMENSION + " features are supported (least squares and step-size analysis)");
+        }
         INDArray acc = Nd4j.zeros(DataType.DOUBLE, d, d);
         INDArray cacc = Nd4j.zeros(DataType.DOUBLE, d, ny);
         long chunk = Math.max(1, Math.min(n, (1L << 21) / d));

@@ -52,6 +52,34 @@ class CheckpointTest extends SeededTest {
     }
 
     @Test
+    void divergenceKeepsTheLastFiniteCheckpointAndNamesTheRates() throws Exception {
+        Dataset d = new SyntheticData(200, 3, 1, 0.1, DataType.DOUBLE, 5).generate().data();
+        double critical = dev.descent.analysis.StepSizes.of(d).stabilityBound();
+        Path file = tmp.resolve("d.ckpt");
+        TrainingResult r = new Trainer(new dev.descent.optim.Sgd(critical * 1.3),
+                Trainer.Config.defaults().withBatchSize(0).withShuffle(false).withEpochs(500))
+                .train(d, null, LinearModel.zeros(3, 1, DataType.DOUBLE), new Trainer.Checkpointing(file, 1, Map.of()));
+        assertEquals(StopReason.DIVERGED, r.stop());
+        assertTrue(r.message().matches("diverged at epoch \\d+, step \\d+: .* with sgd learning rate [0-9.]+; the critical rate for"
+                + " full-batch training on this data is [0-9.]+ .*"), r.message());
+        Checkpoint c = Checkpoint.load(file);
+        assertTrue(c.epochsDone() < r.history().size(), "checkpoint after epoch " + c.epochsDone());
+        assertTrue(Double.isFinite(c.theta().sumNumber().doubleValue()), "the kept checkpoint is finite");
+    }
+
+    @Test
+    void float32GradientOverflowIsCaughtWhenItHappens() {
+        // x ~ 1e20, y ~ 1e20: the batch loss (accumulated in double) is a finite ~1e40, the float32 gradient overflows.
+        var x = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{1e20f}, {2e20f}, {3e20f}, {4e20f}});
+        var y = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{1e20f}, {1e20f}, {2e20f}, {3e20f}});
+        TrainingResult r = new Trainer(new dev.descent.optim.Sgd(1e-3), Trainer.Config.defaults().withBatchSize(2).withEpochs(3)
+                .withShuffle(false)).train(new Dataset(x, y), null, LinearModel.zeros(1, 1, DataType.FLOAT));
+        assertEquals(StopReason.DIVERGED, r.stop());
+        assertEquals(0, r.steps()); // stopped at the first step, before θ was touched
+        assertTrue(r.message().contains("the gradient overflowed (non-finite in FLOAT)"), r.message());
+    }
+
+    @Test
     void corruptAndMismatchedCheckpointsAreRefused() throws Exception {
         Path file = tmp.resolve("c.ckpt");
         trainer("nesterov-keras", 3).train(DATA.train(), null, INIT, new Trainer.Checkpointing(file, 1, Map.of()));
