@@ -136,6 +136,7 @@ public final class Sweep {
         double[] firstLoss = columnLoss(kernel, theta, train.size(), b, cols);
         long step = 0;
         double seconds = 0;
+        double[] loss = firstLoss; // after each epoch: the full-set loss its divergence check used
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             order.startEpoch(epoch);
             int[] ord = order.shuffled() ? order.order() : null;
@@ -147,7 +148,7 @@ public final class Sweep {
                 th.write(thA);
             }
             seconds += (System.nanoTime() - start) / 1e9;
-            double[] loss = columnLoss(kernel, theta, train.size(), b, cols);
+            loss = columnLoss(kernel, theta, train.size(), b, cols);
             for (int model = 0; model < k; model++) {
                 int i = model / nm;
                 int j = model % nm;
@@ -171,7 +172,7 @@ public final class Sweep {
             }
             th.write(thA);
         }
-        double[] loss = columnLoss(kernel, theta, train.size(), b, cols);
+        // The last epoch's losses are final: freezing changed only diverged models, which report NaN.
         double[][] grid = new double[nl][nm];
         for (int model = 0; model < k; model++) {
             int i = model / nm;
