@@ -10,6 +10,11 @@ public final class HostMemory {
     private HostMemory() {
     }
 
+    /** True when ND4J runs on its CPU backend (nd4j-native), whose arrays live in host memory. */
+    public static boolean cpuBackend() {
+        return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    }
+
     /** True when the rows of a matrix are laid out one after another (c order, unit column stride). */
     public static boolean rowContiguous(INDArray a) {
         return a.rank() == 2 && a.ordering() == 'c' && a.stride(1) == 1 && (a.rows() == 1 || a.stride(0) == a.columns());

@@ -8,7 +8,7 @@ public record Backend(String name, String device, String blas, int threads) {
 
     /** Reads ND4J's environment information (loads the backend on first call). */
     public static Backend current() {
-        boolean cpu = KernelKind.cpuBackend();
+        boolean cpu = dev.descent.data.HostMemory.cpuBackend();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         String blas = String.valueOf(env.getOrDefault("blas.vendor", "?"));
         String device;

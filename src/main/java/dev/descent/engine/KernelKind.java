@@ -1,6 +1,7 @@
 package dev.descent.engine;
 
 import dev.descent.data.Dataset;
+import dev.descent.data.HostMemory;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Which gradient kernel to use. {@link #AUTO} picks the fastest one for the backend in use. */
@@ -12,21 +13,16 @@ public enum KernelKind {
     /** ND4J ops only: portable to every backend. */
     ND4J;
 
-    /** True when ND4J runs on its CPU backend (nd4j-native). */
-    public static boolean cpuBackend() {
-        return Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
-    }
-
     /** The kind AUTO stands for on this backend. */
     public KernelKind resolve() {
-        return this == AUTO ? (cpuBackend() ? BLAS : ND4J) : this;
+        return this == AUTO ? (HostMemory.cpuBackend() ? BLAS : ND4J) : this;
     }
 
     /** A kernel over {@code data} for batches of up to {@code maxBatch} rows. */
     public GradientKernel create(Dataset data, int maxBatch) {
         return switch (resolve()) {
             case BLAS -> {
-                if (!cpuBackend()) {
+                if (!HostMemory.cpuBackend()) {
                     throw new IllegalArgumentException("the blas kernel needs the CPU backend; this is "
                             + Nd4j.getBackend().getClass().getSimpleName());
                 }

@@ -201,7 +201,7 @@ public final class Trainer {
         GradientKernel testKernel = test == null ? null : kind.create(test, (int) Math.min(test.size(), Math.max(b, 4096)));
 
         INDArray grad = Nd4j.zeros(train.dataType(), theta.rows(), theta.columns());
-        dev.descent.data.HostMemory.Rows gradRows = KernelKind.cpuBackend() ? new dev.descent.data.HostMemory.Rows(grad) : null;
+        dev.descent.data.HostMemory.Rows gradRows = dev.descent.data.HostMemory.cpuBackend() ? new dev.descent.data.HostMemory.Rows(grad) : null;
         Optimizer opt = optimizer.copy();
         opt.init(theta.length(), train.dataType());
         if (savedState != null) {
