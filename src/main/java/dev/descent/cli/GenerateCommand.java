@@ -1,16 +1,15 @@
 package dev.descent.cli;
 
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.descent.data.AtomicFiles;
 import dev.descent.data.MakeRegression;
 import dev.descent.data.Npy;
 import dev.descent.data.Npz;
 import dev.descent.data.RandomState;
 import dev.descent.data.SyntheticData;
+import dev.descent.report.RunFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -116,12 +115,8 @@ final class GenerateCommand implements Callable<Integer> {
             Npy.write(outY, y);
         } else {
             INDArray yy = y.rank() == 1 ? y.reshape(y.length(), 1) : y;
-            double[][] rows = Nd4j.hstack(x.castTo(DataType.DOUBLE), yy.castTo(DataType.DOUBLE)).toDoubleMatrix();
-            CsvSchema.Builder b = CsvSchema.builder();
-            for (String n : names) {
-                b.addColumn(n, CsvSchema.ColumnType.NUMBER);
-            }
-            AtomicFiles.write(out, o -> new CsvMapper().writer(b.build().withHeader()).writeValue(o, rows));
+            RunFiles.writeCsv(out, List.of(names),
+                    Nd4j.hstack(x.castTo(DataType.DOUBLE), yy.castTo(DataType.DOUBLE)).toDoubleMatrix());
         }
         PrintWriter p = spec.commandLine().getOut();
         p.printf(Locale.ROOT, "wrote %s: %s, %d rows%n", out, kind, x.rows());

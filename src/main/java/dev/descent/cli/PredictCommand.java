@@ -1,10 +1,8 @@
 package dev.descent.cli;
 
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.descent.data.AtomicFiles;
 import dev.descent.data.Npy;
 import dev.descent.model.ModelStore;
+import dev.descent.report.RunFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,14 +41,11 @@ final class PredictCommand implements Callable<Integer> {
         if (ext.endsWith(".npy")) {
             Npy.write(output, p);
         } else {
-            CsvSchema.Builder b = CsvSchema.builder();
             List<String> names = new ArrayList<>();
             for (int k = 0; k < p.columns(); k++) {
                 names.add(m.meta().path("targets").path(k).asText("y" + k));
-                b.addColumn(names.get(k), CsvSchema.ColumnType.NUMBER);
             }
-            double[][] rows = p.castTo(DataType.DOUBLE).toDoubleMatrix();
-            AtomicFiles.write(output, o -> new CsvMapper().writer(b.build().withHeader()).writeValue(o, rows));
+            RunFiles.writeCsv(output, names, p.castTo(DataType.DOUBLE).toDoubleMatrix());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("wrote %d predictions to %s%n", p.rows(), output);

@@ -45,6 +45,16 @@ public final class RunFiles {
         AtomicFiles.write(dir.resolve(HISTORY), out -> CSV.writer(schema).writeValue(out, rows));
     }
 
+    /** A numeric table as CSV with a header line, written atomically. {@code rows}: one array per row. */
+    public static void writeCsv(Path file, List<String> columns, double[][] rows) throws IOException {
+        CsvSchema.Builder b = CsvSchema.builder();
+        for (String c : columns) {
+            b.addColumn(c, CsvSchema.ColumnType.NUMBER);
+        }
+        CsvSchema schema = b.build().withHeader();
+        AtomicFiles.write(file, out -> CSV.writer(schema).writeValue(out, rows));
+    }
+
     /** Writes any JSON-serialisable tree (maps, lists, numbers, strings) as {@code summary.json}. */
     public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {
         writeJson(dir.resolve(SUMMARY), summary);
