@@ -305,16 +305,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         String units = d.scaled() ? "scaled units" : "data units";
         int at = plotEpoch == null ? trajectory.size() : Math.max(1, Math.min(trajectory.size(), plotEpoch + 1));
-        var panels = dev.descent.report.TrainingFigures.surface("MSE over (w, b): " + what, units,
-                d.train().x(), d.train().y(), trajectory, at);
+        var surface = dev.descent.report.TrainingFigures.surface("MSE over (w, b): " + what, units,
+                d.train().x(), d.train().y(), trajectory);
+        var panels = surface.panels(at);
         dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.png"), false);
         dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.svg"), true);
         if (animate) {
             java.util.List<java.util.List<dev.descent.report.Plots.Panel>> frames = new java.util.ArrayList<>();
             int stride = Math.max(1, (trajectory.size() + 119) / 120);
             for (int k = 1; k <= trajectory.size(); k += stride) {
-                frames.add(dev.descent.report.TrainingFigures.surface("MSE over (w, b): " + what, units,
-                        d.train().x(), d.train().y(), trajectory, k));
+                frames.add(surface.panels(k));
             }
             dev.descent.report.TrainingFigures.gif(frames, dir.resolve("surface.gif"), 250);
         }

@@ -33,11 +33,50 @@ public final class TrainingFigures {
     }
 
     /**
-     * For y = w·x + b on data x, y (N×1 each): the MSE surface over (w, b) as a filled contour map, with
-     * the trajectory (the models after each epoch, the first point the initial model) drawn on it up to
-     * {@code upTo} points, and below it the data with the fitted line of the trajectory's point {@code upTo − 1}.
+     * For y = w·x + b on data x, y (N×1 each): the MSE surface over (w, b), computed once from the data's
+     * moments on a grid that covers the whole trajectory (the models after each epoch, the first point
+     * the initial model) and the minimum; {@link #panels} draws it for any prefix of the trajectory, so
+     * an animation's frames share the one computation.
      */
-    public static List<Plots.Panel> surface(String title, String units, INDArray x, INDArray y, List<LinearModel> trajectory, int upTo) {
+    public static final class Surface {
+        private final String title;
+        private final String units;
+        private final double[] xv;
+        private final double[] yv;
+        private final List<LinearModel> trajectory;
+        private final double[][] path;
+        private final double[] ws;
+        private final double[] bs;
+        private final double[][] loss;
+
+        private Surface(String title, String units, double[] xv, double[] yv, List<LinearModel> trajectory, double[][] path,
+                double[] ws, double[] bs, double[][] loss) {
+            this.title = title;
+            this.units = units;
+            this.xv = xv;
+            this.yv = yv;
+            this.trajectory = trajectory;
+            this.path = path;
+            this.ws = ws;
+            this.bs = bs;
+            this.loss = loss;
+        }
+
+        /**
+         * The filled contour map with the trajectory's first {@code upTo} points, and below it the data with
+         * the fitted line of point {@code upTo − 1}.
+         */
+        public List<Plots.Panel> panels(int upTo) {
+            int k = Math.max(1, Math.min(upTo, path.length));
+            double[][] shown = java.util.Arrays.copyOf(path, k);
+            HeatMap map = HeatMap.contour(title, "slope w (" + units + ")", "intercept b (" + units + ")", ws, bs, loss, shown,
+                    "trajectory after each epoch", 14);
+            return List.of(Plots.Panel.of(map, 900, 560), Plots.Panel.of(fit(xv, yv, trajectory.get(k - 1), k - 1, units)));
+        }
+    }
+
+    /** The loss surface of a one-feature, one-output run (see {@link Surface}). x, y: not modified. */
+    public static Surface surface(String title, String units, INDArray x, INDArray y, List<LinearModel> trajectory) {
         double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
         double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
         double n = xv.length;
@@ -91,12 +130,7 @@ public final class TrainingFigures {
                 loss[r][c] = w * w * sxx + b * b + syy + 2 * w * b * sx - 2 * w * sxy - 2 * b * sy;
             }
         }
-        int k = Math.max(1, Math.min(upTo, path.length));
-        double[][] shown = java.util.Arrays.copyOf(path, k);
-        HeatMap map = HeatMap.contour(title, "slope w (" + units + ")", "intercept b (" + units + ")", ws, bs, loss, shown,
-                "trajectory after each epoch", 14);
-        LinearModel at = trajectory.get(k - 1);
-        return List.of(Plots.Panel.of(map, 900, 560), Plots.Panel.of(fit(xv, yv, at, k - 1, units)));
+        return new Surface(title, units, xv, yv, List.copyOf(trajectory), path, ws, bs, loss);
     }
 
     private static XYChart fit(double[] x, double[] y, LinearModel m, int epoch, String units) {
