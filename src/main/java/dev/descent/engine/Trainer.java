@@ -285,14 +285,10 @@ public final class Trainer {
             }
             prevLoss = trainLoss;
             if (ck != null && (epoch + 1) % ck.every() == 0 && epoch + 1 < config.epochs()) {
-                // Only finite states are saved: after a divergence the last finite checkpoint stays.
-                INDArray[] st = opt.state();
-                INDArray[] copy = new INDArray[st.length];
-                for (int i = 0; i < st.length; i++) {
-                    copy[i] = st[i].dup();
-                }
+                // Only finite states are saved: after a divergence the last finite checkpoint stays. Written
+                // synchronously from the live buffers, which do not change until save returns.
                 try {
-                    new Checkpoint(theta.dup(), copy, epoch + 1, t, firstLoss, prevLoss, history, runInfo).save(ck.file());
+                    new Checkpoint(theta, opt.state(), epoch + 1, t, firstLoss, prevLoss, history, runInfo).save(ck.file());
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(ck.file() + ": cannot write checkpoint (" + e.getMessage() + ")", e);
                 }
