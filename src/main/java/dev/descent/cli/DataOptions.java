@@ -22,26 +22,14 @@ final class DataOptions {
     @Option(names = "--data", paramLabel = "FILE", description = "Training data: .csv/.tsv/.txt, .npz (arrays --x-name, --y-name) or .npy (with --data-y). Without it: synthetic data.")
     Path file;
 
-    @Option(names = "--data-y", paramLabel = "FILE", description = "Targets .npy when --data is an inputs .npy.")
-    Path fileY;
-
     @Option(names = {"-t", "--target"}, paramLabel = "COLUMN", description = "CSV target column by name or 0-based index; repeat for several.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--features", split = ",", paramLabel = "COLUMN", description = "CSV feature columns (comma-separated names or indices) (default: every non-target column).")
     List<String> features = new ArrayList<>();
 
-    @Option(names = "--delimiter", converter = DelimiterConverter.class, description = "CSV field separator, one character or \\t (default: ',', or tab for .tsv).")
-    Character delimiter;
-
-    @Option(names = "--no-header", description = "The CSV's first line is data, not column names.")
-    boolean noHeader;
-
-    @Option(names = "--x-name", description = "Inputs array in a .npz (default: ${DEFAULT-VALUE}).")
-    String xName = "X";
-
-    @Option(names = "--y-name", description = "Targets array in a .npz (default: ${DEFAULT-VALUE}).")
-    String yName = "y";
+    @picocli.CommandLine.Mixin
+    FileFormatOptions format = new FileFormatOptions();
 
     @Option(names = "--drop-nonfinite", description = "Drop rows holding NaN or Inf (reported) instead of rejecting the file.")
     boolean dropNonFinite;
@@ -186,10 +174,8 @@ final class DataOptions {
 
     /** How to read --data and --test-data (and predict/evaluate files). */
     DataFiles.Spec spec() {
-        char delim = delimiter != null ? delimiter
-                : file != null && file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
-        return new DataFiles.Spec(new CsvLoader.Options(delim, !noHeader, targets, features, dtype, dropNonFinite),
-                fileY, xName, yName);
+        return new DataFiles.Spec(new CsvLoader.Options(format.delimiter(file), !format.noHeader, targets, features, dtype,
+                dropNonFinite), format.fileY, format.xName, format.yName);
     }
 
     SyntheticData synthetic() {

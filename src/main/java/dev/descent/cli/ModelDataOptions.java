@@ -19,20 +19,8 @@ final class ModelDataOptions {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data: .csv/.tsv/.txt (columns by the model's names), .npz or .npy.")
     Path file;
 
-    @Option(names = "--data-y", paramLabel = "FILE", description = "Targets .npy when --data is an inputs .npy.")
-    Path fileY;
-
-    @Option(names = "--delimiter", converter = DelimiterConverter.class, description = "CSV field separator, one character or \\t (default: ',', or tab for .tsv).")
-    Character delimiter;
-
-    @Option(names = "--no-header", description = "The CSV has no header: features are the first nX columns, targets the next nY.")
-    boolean noHeader;
-
-    @Option(names = "--x-name", description = "Inputs array in a .npz (default: ${DEFAULT-VALUE}).")
-    String xName = "X";
-
-    @Option(names = "--y-name", description = "Targets array in a .npz (default: ${DEFAULT-VALUE}).")
-    String yName = "y";
+    @picocli.CommandLine.Mixin
+    FileFormatOptions format = new FileFormatOptions();
 
     ModelStore.Saved loadModel() throws IOException {
         return ModelStore.load(model);
@@ -45,14 +33,13 @@ final class ModelDataOptions {
         int nx = (int) m.model().inputs();
         int ny = (int) m.model().outputs();
         for (int i = 0; i < nx; i++) {
-            f.add(noHeader ? String.valueOf(i) : m.meta().path("features").path(i).asText(String.valueOf(i)));
+            f.add(format.noHeader ? String.valueOf(i) : m.meta().path("features").path(i).asText(String.valueOf(i)));
         }
         for (int i = 0; targets && i < ny; i++) {
-            t.add(noHeader ? String.valueOf(nx + i) : m.meta().path("targets").path(i).asText(String.valueOf(nx + i)));
+            t.add(format.noHeader ? String.valueOf(nx + i) : m.meta().path("targets").path(i).asText(String.valueOf(nx + i)));
         }
-        char delim = delimiter != null ? delimiter : file.toString().endsWith(".tsv") ? '\t' : ',';
-        CsvLoader.Options csv = new CsvLoader.Options(delim, !noHeader, t, f, m.model().dataType(), false);
-        CsvLoader.Loaded l = DataFiles.load(file, new DataFiles.Spec(csv, fileY, xName, targets ? yName : null));
+        CsvLoader.Options csv = new CsvLoader.Options(format.delimiter(file), !format.noHeader, t, f, m.model().dataType(), false);
+        CsvLoader.Loaded l = DataFiles.load(file, new DataFiles.Spec(csv, format.fileY, format.xName, targets ? format.yName : null));
         if (l.x().columns() != nx) {
             throw new DataFormatException(file + ": " + l.x().columns() + " feature columns but the model takes " + nx);
         }
