@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 final class OutputOptions {
     /** Files that mark a directory as holding a run's results. */
     static final List<String> RUN_FILES = List.of("summary.json", "history.csv", "checkpoint.ckpt", "model", "compare.json",
-            "sweep.json", "ema.png");
+            "sweep.json", "ema.png", "bench.json");
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<command>-<date-time>).")
     Path out;

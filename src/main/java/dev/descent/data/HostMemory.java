@@ -15,6 +15,24 @@ public final class HostMemory {
         return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
     }
 
+    /**
+     * The process's peak resident set (VmHWM in /proc/self/status) in bytes: heap, ND4J's off-heap arrays
+     * and native libraries together; −1 where the kernel does not report it (not Linux).
+     */
+    public static long peakRssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] f = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(f[0]) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** True when the rows of a matrix are laid out one after another (c order, unit column stride). */
     public static boolean rowContiguous(INDArray a) {
         return a.rank() == 2 && a.ordering() == 'c' && a.stride(1) == 1 && (a.rows() == 1 || a.stride(0) == a.columns());

@@ -174,15 +174,14 @@ final class CpuBlasKernel implements TiledKernel {
             throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
         }
         int rowBytes = nx * es;
+        // Two passes: Y's scattered reads are independent loads the CPU overlaps; interleaved with X's row
+        // copies (a memcpy call each) they waited one miss at a time.
+        int bo = nx * mt * es;
         for (int i = 0; i < b; i++) {
             int row = order == null ? start + i : order[start + i];
-            if (order != null) {
-                xbBytes.put(i * rowBytes, xRows[row / xRowsPerChunk], (row % xRowsPerChunk) * rowBytes, rowBytes);
-            }
             ByteBuffer yc = yRows[row / yRowsPerChunk];
             int yo = (row % yRowsPerChunk) * m * es;
             int ro = i * mt * es;
-            int bo = nx * mt * es;
             for (int j = 0; j < mt; j++) { // model k = j / m reads target j % m
                 int yj = j % m;
                 if (dbl) {
@@ -190,6 +189,12 @@ final class CpuBlasKernel implements TiledKernel {
                 } else {
                     rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * yj));
                 }
+            }
+        }
+        if (order != null) {
+            for (int i = 0; i < b; i++) {
+                int row = order[start + i];
+                xbBytes.put(i * rowBytes, xRows[row / xRowsPerChunk], (row % xRowsPerChunk) * rowBytes, rowBytes);
             }
         }
         if (order != null) {

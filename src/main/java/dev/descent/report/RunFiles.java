@@ -55,6 +55,27 @@ public final class RunFiles {
         AtomicFiles.write(file, out -> CSV.writer(schema).writeValue(out, rows));
     }
 
+    /**
+     * A table of mixed values (numbers, strings, booleans) as CSV with a header line, written atomically.
+     * The columns are the first row's keys, in order; every row must have the same keys.
+     */
+    public static void writeTable(Path file, List<Map<String, Object>> rows) throws IOException {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no rows to write");
+        }
+        CsvSchema.Builder b = CsvSchema.builder();
+        for (String c : rows.get(0).keySet()) {
+            b.addColumn(c);
+        }
+        CsvSchema schema = b.build().withHeader();
+        for (Map<String, Object> r : rows) {
+            if (!r.keySet().equals(rows.get(0).keySet())) {
+                throw new IllegalArgumentException(file + ": rows have different columns: " + r.keySet() + " vs " + rows.get(0).keySet());
+            }
+        }
+        AtomicFiles.write(file, out -> CSV.writer(schema).writeValue(out, rows));
+    }
+
     /** Writes any JSON-serialisable tree (maps, lists, numbers, strings) as {@code summary.json}. */
     public static void writeSummary(Path dir, Map<String, Object> summary) throws IOException {
         writeJson(dir.resolve(SUMMARY), summary);

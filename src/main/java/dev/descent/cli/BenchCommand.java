@@ -1,0 +1,225 @@
+package dev.descent.cli;
+
+import dev.descent.compare.Bench;
+import dev.descent.data.HostMemory;
+import dev.descent.engine.Backend;
+import dev.descent.engine.StopReason;
+import dev.descent.optim.Optimizer;
+import dev.descent.report.Plots;
+import dev.descent.report.RunFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.XYChart;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code descent bench}: whole epochs over a grid, against DL4J and the machine's own limits. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets",
+            "each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine",
+            "run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's",
+            "rows (random-access bound) and a square gemm (FLOP/s). Writes bench.csv, bench.json, bench.png."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-n", "--rows"}, description = "Rows N of each synthetic dataset (default: ${DEFAULT-VALUE}).")
+    long rows = 1_000_000;
+
+    @Option(names = "--nx", split = ",", paramLabel = "NX", description = "Input features, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> nxs = new ArrayList<>(List.of(100));
+
+    @Option(names = "--ny", split = ",", paramLabel = "NY", description = "Outputs, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> nys = new ArrayList<>(List.of(1));
+
+    @Option(names = {"-b", "--batch-size"}, split = ",", paramLabel = "B", description = "Batch sizes, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches = new ArrayList<>(List.of(32, 256, 4096));
+
+    @Option(names = "--dtype", split = ",", converter = DtypeConverter.class, paramLabel = "float32|float64",
+            description = "Floating types, comma-separated (default: float32).")
+    List<DataType> dtypes = new ArrayList<>(List.of(DataType.FLOAT));
+
+    @Option(names = {"-e", "--epochs"}, description = "Epochs per cell and side, warm-up included (default: ${DEFAULT-VALUE}).")
+    int epochs = 3;
+
+    @Option(names = "--warmup-epochs", description = "Epochs excluded from timing (JIT, first touches) (default: ${DEFAULT-VALUE}).")
+    int warmup = 1;
+
+    @Option(names = "--no-shuffle", description = "Visit rows in order (no gather) instead of reshuffling every epoch.")
+    boolean noShuffle;
+
+    @Option(names = "--dl4j-rows", description = "Rows DL4J trains on (a prefix; its per-step cost does not depend on N); 0 = all (default: ${DEFAULT-VALUE}).")
+    long dl4jRows = 0;
+
+    @Option(names = "--no-dl4j", description = "Skip DL4J.")
+    boolean noDl4j;
+
+    @Option(names = "--seed", description = "Seed of the data (seed), the shuffle (seed+2) (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Mixin
+    OptimizerOptions opt = new OptimizerOptions();
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        Optimizer optimizer = opt.create();
+        if (noDl4j && dl4jRows != 0) {
+            throw new IllegalArgumentException("--no-dl4j and --dl4j-rows exclude each other");
+        }
+        Bench.Config config = new Bench.Config(rows, nxs, nys, batches, dtypes, epochs, warmup, !noShuffle,
+                noDl4j ? -1 : dl4jRows, seed);
+        if (!HostMemory.cpuBackend()) {
+            throw new IllegalArgumentException("bench measures host-memory probes beside the engine: it needs the CPU backend "
+                    + "(on CUDA use train/compare, which synchronise before reading the clock)");
+        }
+        Path dir = output.create("bench");
+        Backend backend = Backend.current();
+        Map<String, Object> machine = machine(backend);
+        o.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(), backend.device(), backend.blas());
+        o.println("machine: " + machine.get("cpu") + ", " + machine.get("memory_gib") + " GiB, Java " + machine.get("java"));
+        o.printf(Locale.ROOT, "N=%,d  %s  epochs %d (%d warm-up, median of the rest)  %s  optimizer %s%n", rows,
+                noShuffle ? "in order" : "shuffled", epochs, warmup, noDl4j ? "DL4J skipped"
+                        : "DL4J on " + (dl4jRows == 0 ? "all" : String.format(Locale.ROOT, "%,d", dl4jRows)) + " rows",
+                optimizer.hyperparameters());
+        o.printf(Locale.ROOT, "%5s %4s %6s %-7s %9s %12s %7s %6s %8s %12s %7s %12s %12s%n", "nX", "nY", "batch", "dtype",
+                "s/epoch", "samples/s", "GB/s", "%read", "GFLOP/s", "DL4J /s", "ratio", "read bound", "gather bound");
+        o.flush();
+        List<Bench.Cell> cells = new Bench(config, optimizer).run(c -> {
+            boolean dl = !Double.isNaN(c.dl4jSeconds());
+            o.printf(Locale.ROOT, "%5d %4d %6d %-7s %9.4f %,12.0f %7.2f %5.0f%% %8.2f %12s %7s %,12.0f %,12.0f%s%n", c.nx(),
+                    c.ny(), c.batch(), DtypeConverter.name(c.dtype()), c.engineSeconds(), c.engineRate(), c.achievedGBs(),
+                    100 * c.fractionOfRead(), c.achievedGflops(), dl ? String.format(Locale.ROOT, "%,.0f", c.dl4jRate()) : "-",
+                    dl ? String.format(Locale.ROOT, "%.1f×", c.speedRatio()) : "-", c.readBoundRate(), c.gatherBoundRate(),
+                    c.engineStop() == StopReason.EPOCHS ? "" : "  (" + c.engineStop() + ": lower --lr)");
+            o.flush();
+        });
+        long peak = HostMemory.peakRssBytes();
+        o.printf(Locale.ROOT, "gemm probe: %s; peak RSS %.2f GB%n", gemmLine(cells), peak / 1e9);
+
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (Bench.Cell c : cells) {
+            table.add(row(c));
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("descent", Main.version());
+        json.put("machine", machine);
+        json.put("command", "descent bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        json.put("rows", rows);
+        json.put("shuffle", !noShuffle);
+        json.put("epochs", epochs);
+        json.put("warmup_epochs", warmup);
+        json.put("optimizer", optimizer.hyperparameters());
+        json.put("peak_rss_bytes", peak);
+        json.put("cells", table);
+        RunFiles.writeJson(dir.resolve("bench.json"), json);
+        RunFiles.writeTable(dir.resolve("bench.csv"), table);
+        Plots.savePngStack(charts(cells), dir.resolve("bench.png"));
+        o.println("wrote " + dir.resolve("bench.csv") + ", bench.json and bench.png");
+        o.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String gemmLine(List<Bench.Cell> cells) {
+        Map<String, String> byType = new LinkedHashMap<>();
+        for (Bench.Cell c : cells) {
+            byType.put(DtypeConverter.name(c.dtype()), String.format(Locale.ROOT, "%.1f GFLOP/s %s", c.gemmGflops(),
+                    DtypeConverter.name(c.dtype())));
+        }
+        return String.join(", ", byType.values());
+    }
+
+    private static Map<String, Object> row(Bench.Cell c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nx", c.nx());
+        m.put("ny", c.ny());
+        m.put("batch", c.batch());
+        m.put("dtype", DtypeConverter.name(c.dtype()));
+        m.put("rows", c.rows());
+        m.put("engine_seconds_per_epoch", c.engineSeconds());
+        m.put("engine_samples_per_s", c.engineRate());
+        m.put("engine_stop", c.engineStop().toString());
+        m.put("achieved_gb_per_s", c.achievedGBs());
+        m.put("achieved_gflop_per_s", c.achievedGflops());
+        m.put("read_probe_gb_per_s", c.readGBs());
+        m.put("fraction_of_read_probe", c.fractionOfRead());
+        m.put("read_bound_samples_per_s", c.readBoundRate());
+        m.put("gather_probe_seconds", c.gatherSeconds());
+        m.put("gather_bound_samples_per_s", c.gatherBoundRate());
+        m.put("gemm_probe_gflop_per_s", c.gemmGflops());
+        m.put("dl4j_rows", c.dl4jRows());
+        m.put("dl4j_seconds_per_epoch", Double.isNaN(c.dl4jSeconds()) ? "" : c.dl4jSeconds());
+        m.put("dl4j_samples_per_s", Double.isNaN(c.dl4jSeconds()) ? "" : c.dl4jRate());
+        m.put("speed_ratio", Double.isNaN(c.dl4jSeconds()) ? "" : c.speedRatio());
+        return m;
+    }
+
+    /** One chart per (nX, nY, dtype): samples/s against batch size, log-log. */
+    private static List<XYChart> charts(List<Bench.Cell> cells) {
+        Map<String, List<Bench.Cell>> groups = new LinkedHashMap<>();
+        for (Bench.Cell c : cells) {
+            groups.computeIfAbsent(String.format(Locale.ROOT, "nX=%d, nY=%d, %s, N=%,d", c.nx(), c.ny(),
+                    DtypeConverter.name(c.dtype()), c.rows()), k -> new ArrayList<>()).add(c);
+        }
+        List<XYChart> charts = new ArrayList<>();
+        for (var e : groups.entrySet()) {
+            List<Bench.Cell> g = e.getValue();
+            double[] b = g.stream().mapToDouble(Bench.Cell::batch).toArray();
+            List<Plots.Curve> curves = new ArrayList<>();
+            curves.add(new Plots.Curve("descent engine", b, g.stream().mapToDouble(Bench.Cell::engineRate).toArray()));
+            if (g.stream().noneMatch(c -> Double.isNaN(c.dl4jSeconds()))) {
+                curves.add(new Plots.Curve("DL4J", b, g.stream().mapToDouble(Bench.Cell::dl4jRate).toArray()));
+            }
+            curves.add(new Plots.Curve("bound: one sequential read of X, Y", b, g.stream().mapToDouble(Bench.Cell::readBoundRate).toArray()));
+            curves.add(new Plots.Curve("bound: one shuffled gather of X", b, g.stream().mapToDouble(Bench.Cell::gatherBoundRate).toArray()));
+            XYChart chart = Plots.lines("samples/s vs batch size: " + e.getKey(), "batch size (log scale)",
+                    "samples/s (log scale)", curves, true, 1);
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+            charts.add(chart);
+        }
+        return charts;
+    }
+
+    /** CPU model, cores, memory, OS and JVM, for the results' header. */
+    static Map<String, Object> machine(Backend backend) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String cpu = System.getProperty("os.arch");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: keep os.arch
+        }
+        m.put("cpu", cpu);
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        long mem = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        m.put("memory_gib", Math.round(mem / (double) (1L << 30) * 10) / 10.0);
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        m.put("backend", backend.name());
+        m.put("device", backend.device());
+        m.put("blas", backend.blas());
+        m.put("omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        return m;
+    }
+}

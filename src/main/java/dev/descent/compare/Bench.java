@@ -1,0 +1,195 @@
+package dev.descent.compare;
+
+import dev.descent.data.Dataset;
+import dev.descent.data.SyntheticData;
+import dev.descent.engine.EpochStats;
+import dev.descent.engine.KernelKind;
+import dev.descent.engine.StopReason;
+import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingResult;
+import dev.descent.model.Init;
+import dev.descent.model.LinearModel;
+import dev.descent.optim.Optimizer;
+import dev.descent.reference.Dl4jReference;
+import dev.descent.reference.UpdaterMapping;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Whole training epochs on synthetic data over a grid of (nX, nY, batch size, dtype), the engine beside
+ * DL4J and beside the machine's own limits ({@link MachineProbes}) measured on the same data in the same
+ * run. Every cell trains from zeros with the same optimizer; the first {@code warmupEpochs} epochs are
+ * excluded and the median of the others is the cell's epoch time.
+ */
+public final class Bench {
+
+    /**
+     * @param rows N, rows of every synthetic dataset
+     * @param dl4jRows rows DL4J trains on (a prefix of the same data; its per-step cost does not depend on N),
+     *     0 for all, −1 to skip DL4J
+     */
+    public record Config(long rows, List<Integer> nxs, List<Integer> nys, List<Integer> batches, List<DataType> dtypes,
+            int epochs, int warmupEpochs, boolean shuffle, long dl4jRows, long seed) {
+
+        public Config {
+            nxs = List.copyOf(nxs);
+            nys = List.copyOf(nys);
+            batches = List.copyOf(batches);
+            dtypes = List.copyOf(dtypes);
+            if (rows < 2) {
+                throw new IllegalArgumentException("--rows must be >= 2, got " + rows);
+            }
+            for (var l : List.of(nxs, nys, batches)) {
+                if (l.isEmpty() || l.stream().anyMatch(v -> v < 1)) {
+                    throw new IllegalArgumentException("--nx, --ny and --batch-size need values >= 1, got " + l);
+                }
+            }
+            if (batches.stream().anyMatch(b -> b > rows)) {
+                throw new IllegalArgumentException("--batch-size " + batches + " exceeds --rows " + rows);
+            }
+            if (dtypes.isEmpty()) {
+                throw new IllegalArgumentException("--dtype needs at least one of float32, float64");
+            }
+            if (warmupEpochs < 0 || warmupEpochs >= epochs) {
+                throw new IllegalArgumentException("--warmup-epochs must be in [0, epochs) = [0, " + epochs + "), got "
+                        + warmupEpochs);
+            }
+            if (dl4jRows < -1 || dl4jRows > rows) {
+                throw new IllegalArgumentException("--dl4j-rows must be -1 (skip), 0 (all) or 1.." + rows + ", got " + dl4jRows);
+            }
+            if (dl4jRows > 0 && batches.stream().anyMatch(b -> b > dl4jRows)) {
+                throw new IllegalArgumentException("--dl4j-rows " + dl4jRows + " is smaller than a batch size of " + batches);
+            }
+        }
+
+        boolean dl4j() {
+            return dl4jRows >= 0;
+        }
+    }
+
+    /** The machine probes of one dataset: X read in order, X gathered in a shuffled order per batch size. */
+    public record Probes(MachineProbes.Probe read, MachineProbes.Probe gemm) {
+    }
+
+    /**
+     * One cell. Rates are samples/s over the measured epochs; NaN where DL4J was skipped.
+     *
+     * @param readSeconds best sequential read of X and Y (the bandwidth bound of one epoch)
+     * @param gatherSeconds best shuffled gather of X's rows at this batch size (the random-access bound)
+     * @param gemmGflops the gemm probe of this dtype
+     */
+    public record Cell(int nx, int ny, int batch, DataType dtype, long rows, double engineSeconds, StopReason engineStop,
+            long dl4jRows, double dl4jSeconds, double readSeconds, double gatherSeconds, double gemmGflops) {
+
+        public int elementBytes() {
+            return dtype == DataType.DOUBLE ? 8 : 4;
+        }
+
+        /** Bytes of X and Y one epoch reads. */
+        public double epochBytes() {
+            return (double) rows * (nx + ny) * elementBytes();
+        }
+
+        public double engineRate() {
+            return rows / engineSeconds;
+        }
+
+        public double dl4jRate() {
+            return dl4jRows / dl4jSeconds;
+        }
+
+        public double speedRatio() {
+            return engineRate() / dl4jRate();
+        }
+
+        /** The epoch's bytes over its time, in GB/s. */
+        public double achievedGBs() {
+            return epochBytes() / engineSeconds / 1e9;
+        }
+
+        /** Forward Xb·W and backward Xbᵀ·r: 4·N·nX·nY FLOPs per epoch (bias terms left out), in GFLOP/s. */
+        public double achievedGflops() {
+            return 4.0 * rows * nx * ny / engineSeconds / 1e9;
+        }
+
+        public double readGBs() {
+            return epochBytes() / readSeconds / 1e9;
+        }
+
+        /** Achieved GB/s as a fraction of the sequential-read probe's. */
+        public double fractionOfRead() {
+            return readSeconds / engineSeconds;
+        }
+
+        /** Samples/s if an epoch cost one sequential read of X and Y. */
+        public double readBoundRate() {
+            return rows / readSeconds;
+        }
+
+        /** Samples/s if an epoch cost one shuffled gather of X. */
+        public double gatherBoundRate() {
+            return rows / gatherSeconds;
+        }
+    }
+
+    private final Config config;
+    private final Optimizer optimizer;
+
+    public Bench(Config config, Optimizer optimizer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    }
+
+    /** Runs every cell in grid order (dtype, nY, nX, batch), handing each to {@code sink} as it completes. */
+    public List<Cell> run(Consumer<Cell> sink) {
+        List<Cell> cells = new ArrayList<>();
+        for (DataType dtype : config.dtypes()) {
+            double gflops = MachineProbes.gemm(1024, dtype, 5).ratePerSecond();
+            for (int ny : config.nys()) {
+                for (int nx : config.nxs()) {
+                    Dataset data = new SyntheticData(config.rows(), nx, ny, 0.1, dtype, config.seed()).generate().data();
+                    double read = MachineProbes.streamRead(data.x(), 3).seconds() + MachineProbes.streamRead(data.y(), 3).seconds();
+                    for (int batch : config.batches()) {
+                        Cell c = cell(data, batch, read, gflops);
+                        cells.add(c);
+                        sink.accept(c);
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    private Cell cell(Dataset data, int batch, double readSeconds, double gflops) {
+        Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, config.seed() + 2,
+                KernelKind.AUTO, false);
+        LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), config.seed() + 1);
+        TrainingResult engine = new Trainer(optimizer, tc).train(data, null, initial);
+        double engineSeconds = median(engine.history());
+        double gather = MachineProbes.gather(data.x(), batch, config.seed() + 2, 3).seconds();
+        long dl4jRows = 0;
+        double dl4jSeconds = Double.NaN;
+        if (config.dl4j()) {
+            dl4jRows = config.dl4jRows() == 0 ? data.size() : config.dl4jRows();
+            Dataset d = dl4jRows == data.size() ? data : data.rows(0, dl4jRows);
+            Dl4jReference ref = new Dl4jReference(UpdaterMapping.of(optimizer), tc);
+            dl4jSeconds = median(ref.train(d, initial).history());
+        }
+        return new Cell(data.inputs(), data.outputs(), batch, data.dataType(), data.size(), engineSeconds, engine.stop(),
+                dl4jRows, dl4jSeconds, readSeconds, gather, gflops);
+    }
+
+    /** Median epoch seconds after the warm-up epochs (NaN when training stopped before them). */
+    private double median(List<EpochStats> history) {
+        double[] s = history.stream().skip(config.warmupEpochs()).mapToDouble(EpochStats::seconds).toArray();
+        if (s.length == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

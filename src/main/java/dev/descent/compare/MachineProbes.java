@@ -1,0 +1,122 @@
+package dev.descent.compare;
+
+import dev.descent.data.BatchOrder;
+import dev.descent.data.HostMemory;
+import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The machine's own limits, measured on the CPU backend with the same BLAS and thread settings the engine
+ * uses, so an epoch can be set against them:
+ * <ul>
+ * <li>{@link #streamRead}: one sequential pass over an array's bytes (OpenBLAS asum, which reads every
+ * element once and keeps only a scalar): the bandwidth bound of an in-order epoch;</li>
+ * <li>{@link #gather}: copying whole rows in a shuffled order into a batch buffer, as a shuffled epoch must:
+ * the random-access bound;</li>
+ * <li>{@link #gemm}: a square gemm's FLOP/s, the compute bound.</li>
+ * </ul>
+ * Each probe is repeated and the best time kept (as STREAM does): the bound is what the machine can do.
+ */
+public final class MachineProbes {
+    private MachineProbes() {
+    }
+
+    /** One probe's outcome: seconds of the best repetition and the bytes or FLOPs it moved. */
+    public record Probe(String name, double seconds, double work) {
+
+        /** work / seconds / 1e9: GB/s for the memory probes, GFLOP/s for gemm. */
+        public double ratePerSecond() {
+            return work / seconds / 1e9;
+        }
+    }
+
+    private static void requireCpu() {
+        if (!HostMemory.cpuBackend()) {
+            throw new IllegalArgumentException("the machine probes read host memory: they need the CPU backend");
+        }
+    }
+
+    /** Best of {@code repeats} sequential reads of all of {@code a}'s bytes (a c-ordered matrix). Not modified. */
+    public static Probe streamRead(INDArray a, int repeats) {
+        requireCpu();
+        INDArray c = HostMemory.rowContiguousOrCopy(a);
+        boolean dbl = c.dataType() == DataType.DOUBLE;
+        long n = c.length();
+        long base = HostMemory.pointer(c).address();
+        int es = dbl ? 8 : 4;
+        double best = Double.POSITIVE_INFINITY;
+        double sink = 0;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            for (long off = 0; off < n; off += Integer.MAX_VALUE / 2) {
+                int len = (int) Math.min(Integer.MAX_VALUE / 2, n - off);
+                long addr = base + off * es;
+                sink += dbl ? openblas.cblas_dasum(len, new DoublePointer() { { address = addr; } }.capacity(len), 1)
+                        : openblas.cblas_sasum(len, new FloatPointer() { { address = addr; } }.capacity(len), 1);
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        if (Double.isNaN(sink)) { // keeps the reads observable
+            best = Math.nextUp(best);
+        }
+        return new Probe("stream read", best, (double) n * es);
+    }
+
+    /**
+     * Best of {@code repeats} passes copying every row of {@code a} into a {@code batch}-row buffer in the
+     * order of a seeded shuffle (the engine's {@link BatchOrder}): the memory cost of a shuffled epoch
+     * before any arithmetic. Not modified.
+     */
+    public static Probe gather(INDArray a, int batch, long seed, int repeats) {
+        requireCpu();
+        INDArray c = HostMemory.rowContiguousOrCopy(a);
+        int es = c.dataType() == DataType.DOUBLE ? 8 : 4;
+        int rowBytes = (int) c.columns() * es;
+        int perChunk = HostMemory.rowsPerChunk(rowBytes);
+        ByteBuffer[] rows = HostMemory.rowChunks(c, rowBytes, perChunk);
+        int b = (int) Math.min(batch, c.rows());
+        INDArray buf = Nd4j.createUninitialized(c.dataType(), b, c.columns());
+        ByteBuffer dst = HostMemory.rowChunks(buf, rowBytes, b)[0];
+        BatchOrder order = new BatchOrder(c.rows(), b, true, false, seed);
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < repeats; r++) {
+            order.startEpoch(r);
+            int[] ord = order.order();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ord.length; i++) {
+                int row = ord[i];
+                dst.put((i % b) * rowBytes, rows[row / perChunk], (row % perChunk) * rowBytes, rowBytes);
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return new Probe("shuffled row gather", best, (double) c.rows() * rowBytes);
+    }
+
+    /** Best of {@code repeats} square gemms C ← A·B of order {@code n} in {@code dtype}: 2n³ FLOPs each. */
+    public static Probe gemm(int n, DataType dtype, int repeats) {
+        requireCpu();
+        INDArray a = Nd4j.rand(dtype, n, n);
+        INDArray b = Nd4j.rand(dtype, n, n);
+        INDArray c = Nd4j.createUninitialized(dtype, n, n);
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            if (dtype == DataType.DOUBLE) {
+                openblas.cblas_dgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, n, n, 1.0,
+                        new DoublePointer(HostMemory.pointer(a)), n, new DoublePointer(HostMemory.pointer(b)), n, 0.0,
+                        new DoublePointer(HostMemory.pointer(c)), n);
+            } else {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, n, n, 1f,
+                        new FloatPointer(HostMemory.pointer(a)), n, new FloatPointer(HostMemory.pointer(b)), n, 0f,
+                        new FloatPointer(HostMemory.pointer(c)), n);
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return new Probe("gemm " + n, best, 2.0 * n * n * n);
+    }
+}
