@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Per batch: R ← B − Yb (rows gathered from Y), R ← Xb·W + R (so R = Xb·W + B − Yb),
  * gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1. Without shuffling Xb is X's own memory (no copy); with
- * shuffling its rows are copied into a preallocated buffer in the batch's order.
+ * shuffling the batch's rows of X and Y are copied into preallocated buffers by a {@link RowGather},
+ * which fetches the next batch on a helper thread while this one computes when batches are large.
  */
 final class CpuBlasKernel implements TiledKernel {
     private final INDArray x;
@@ -43,12 +44,14 @@ final class CpuBlasKernel implements TiledKernel {
     private final int yRowsPerChunk;
     private final long xAddress;
 
-    private final INDArray xb; // maxBatch×nX gather buffer
+    private final INDArray[] xb = new INDArray[2]; // maxBatch×nX gather buffers (two slots: see RowGather)
+    private final INDArray[] yb = new INDArray[2]; // maxBatch×m gathered targets
     private final INDArray r; // maxBatch×m residual
     private final INDArray ones; // maxBatch
-    private final ByteBuffer xbBytes;
+    private final ByteBuffer[] ybBytes = new ByteBuffer[2];
     private final ByteBuffer rBytes;
-    private final Pointer xbPtr;
+    private final Pointer[] xbPtr = new Pointer[2];
+    private final RowGather gather;
     private final Pointer rPtr;
     private final Pointer onesPtr;
     private final Pointer xView; // moved over X for contiguous batches
@@ -90,12 +93,18 @@ final class CpuBlasKernel implements TiledKernel {
         this.xAddress = HostMemory.pointer(x).address();
 
         DataType t = data.dataType();
-        this.xb = Nd4j.zeros(t, maxBatch, nx);
+        ByteBuffer[] xbBytes = new ByteBuffer[2];
+        for (int s = 0; s < 2; s++) {
+            xb[s] = Nd4j.zeros(t, maxBatch, nx);
+            yb[s] = Nd4j.zeros(t, maxBatch, m);
+            xbBytes[s] = HostMemory.rowChunks(xb[s], nx * es, maxBatch)[0];
+            ybBytes[s] = HostMemory.rowChunks(yb[s], m * es, maxBatch)[0];
+            xbPtr[s] = typed(HostMemory.pointer(xb[s]));
+        }
+        this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, maxBatch);
         this.r = Nd4j.zeros(t, maxBatch, mt);
         this.ones = Nd4j.ones(t, maxBatch);
-        this.xbBytes = HostMemory.rowChunks(xb, nx * es, maxBatch)[0];
         this.rBytes = HostMemory.rowChunks(r, mt * es, maxBatch)[0];
-        this.xbPtr = typed(HostMemory.pointer(xb));
         this.rPtr = typed(HostMemory.pointer(r));
         this.onesPtr = typed(HostMemory.pointer(ones));
         this.xView = typed(HostMemory.pointer(x));
@@ -173,35 +182,34 @@ final class CpuBlasKernel implements TiledKernel {
         if (b < 1 || b > maxBatch) {
             throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
         }
-        int rowBytes = nx * es;
-        // Two passes: Y's scattered reads are independent loads the CPU overlaps; interleaved with X's row
-        // copies (a memcpy call each) they waited one miss at a time.
         int bo = nx * mt * es;
-        for (int i = 0; i < b; i++) {
-            int row = order == null ? start + i : order[start + i];
-            ByteBuffer yc = yRows[row / yRowsPerChunk];
-            int yo = (row % yRowsPerChunk) * m * es;
-            int ro = i * mt * es;
-            for (int j = 0; j < mt; j++) { // model k = j / m reads target j % m
-                int yj = j % m;
-                if (dbl) {
-                    rBytes.putDouble(ro + 8 * j, thetaBytes.getDouble(bo + 8 * j) - yc.getDouble(yo + 8 * yj));
-                } else {
-                    rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * yj));
-                }
+        int ro = 0;
+        if (order == null) { // X's own rows, no copy; R ← B − Y row by row
+            for (int i = 0; i < b; i++, ro += mt * es) {
+                int row = start + i;
+                residualRow(yRows[row / yRowsPerChunk], (row % yRowsPerChunk) * m * es, ro, bo);
+            }
+            xView.position((long) start * nx);
+            return xView;
+        }
+        int slot = gather.gather(order, start, b);
+        ByteBuffer y = ybBytes[slot];
+        for (int i = 0; i < b; i++, ro += mt * es) {
+            residualRow(y, i * m * es, ro, bo);
+        }
+        return xbPtr[slot];
+    }
+
+    /** R's row at byte {@code ro} ← B − (the target row at byte {@code yo} of {@code yc}); model k reads target j % m. */
+    private void residualRow(ByteBuffer yc, int yo, int ro, int bo) {
+        for (int j = 0; j < mt; j++) {
+            int yj = j % m;
+            if (dbl) {
+                rBytes.putDouble(ro + 8 * j, thetaBytes.getDouble(bo + 8 * j) - yc.getDouble(yo + 8 * yj));
+            } else {
+                rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * yj));
             }
         }
-        if (order != null) {
-            for (int i = 0; i < b; i++) {
-                int row = order[start + i];
-                xbBytes.put(i * rowBytes, xRows[row / xRowsPerChunk], (row % xRowsPerChunk) * rowBytes, rowBytes);
-            }
-        }
-        if (order != null) {
-            return xbPtr;
-        }
-        xView.position((long) start * nx); // X's own rows: no copy
-        return xView;
     }
 
     private void bind(INDArray theta) {

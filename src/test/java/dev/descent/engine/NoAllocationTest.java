@@ -48,6 +48,30 @@ class NoAllocationTest extends SeededTest {
         assertTrue(perStep <= MAX_BYTES_PER_STEP, name + ": " + perStep + " bytes allocated per step");
     }
 
+    /** Shuffled batches large enough for the helper thread's prefetch: the caller still allocates nothing. */
+    @org.junit.jupiter.api.Test
+    void prefetchingGatherAllocatesNothing() {
+        int b = 128; // 128 rows × 64 × 4 bytes = 32 KB
+        Dataset d = new SyntheticData(4096, 64, 1, 0.1, DataType.FLOAT, 1).generate().data();
+        GradientKernel k = KernelKind.BLAS.create(d, b);
+        INDArray theta = Nd4j.zeros(DataType.FLOAT, 65, 1);
+        INDArray grad = Nd4j.zeros(DataType.FLOAT, 65, 1);
+        dev.descent.data.BatchOrder order = new dev.descent.data.BatchOrder(4096, b, true, false, 2);
+        order.startEpoch(0);
+        int steps = 2000;
+        for (int t = 0; t < steps; t++) {
+            k.gradient(theta, order.order(), (t % 32) * b, b, grad);
+        }
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int t = 0; t < steps; t++) {
+            k.gradient(theta, order.order(), (t % 32) * b, b, grad);
+        }
+        double perStep = (double) (mx.getThreadAllocatedBytes(tid) - before) / steps;
+        assertTrue(perStep <= MAX_BYTES_PER_STEP, perStep + " bytes allocated per prefetched step");
+    }
+
     private static void run(GradientKernel k, Optimizer o, INDArray theta, INDArray grad, int[] order, int steps) {
         for (int t = 0; t < steps; t++) {
             int start = (t % 31) * 32;

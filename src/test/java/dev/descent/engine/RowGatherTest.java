@@ -1,0 +1,80 @@
+package dev.descent.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.SeededTest;
+import dev.descent.Tolerances;
+import dev.descent.data.BatchOrder;
+import dev.descent.data.Dataset;
+import dev.descent.data.SyntheticData;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The CPU kernel's prefetching gather (batches of at least {@link RowGather#PREFETCH_MIN_BYTES} of X are
+ * fetched ahead on a helper thread) gives the same bits as gathering on the caller's thread, over whole
+ * shuffled epochs, and its helper thread ends when idle.
+ */
+class RowGatherTest extends SeededTest {
+    private static final int N = 1003;
+    private static final int NX = 64;
+    private static final int B = 100; // 100 rows × 64 × 8 bytes = 51 KB: prefetched
+
+    @Test
+    void prefetchedBatchesEqualGatheredOnesBitForBit() {
+        assertTrue((long) B * NX * 8 >= RowGather.PREFETCH_MIN_BYTES, "the test must exercise the prefetch");
+        Dataset d = new SyntheticData(N, NX, 3, 0.1, DataType.DOUBLE, 5).generate().data();
+        GradientKernel inSequence = KernelKind.BLAS.create(d, B);
+        GradientKernel reversed = KernelKind.BLAS.create(d, B);
+        GradientKernel nd4j = KernelKind.ND4J.create(d, B);
+        INDArray theta = Nd4j.rand(DataType.DOUBLE, NX + 1, 3);
+        BatchOrder order = new BatchOrder(N, B, true, false, 11);
+        int batches = order.batches();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            order.startEpoch(epoch);
+            int[] ord = order.order();
+            double[][] seq = new double[batches][];
+            double[] seqLoss = new double[batches];
+            for (int k = 0; k < batches; k++) { // each call finds its batch prefetched by the previous one
+                INDArray g = Nd4j.zeros(DataType.DOUBLE, NX + 1, 3);
+                seqLoss[k] = inSequence.gradient(theta, ord, k * B, order.size(k), g);
+                seq[k] = g.data().asDouble();
+            }
+            for (int k = batches - 1; k >= 0; k--) { // no call finds its batch prefetched
+                INDArray g = Nd4j.zeros(DataType.DOUBLE, NX + 1, 3);
+                double loss = reversed.gradient(theta, ord, k * B, order.size(k), g);
+                assertArrayEquals(seq[k], g.data().asDouble(), 0.0, "epoch " + epoch + " batch " + k);
+                assertEquals(seqLoss[k], loss, 0.0);
+                INDArray ref = Nd4j.zeros(DataType.DOUBLE, NX + 1, 3);
+                nd4j.gradient(theta, ord, k * B, order.size(k), ref);
+                assertArrayEquals(ref.data().asDouble(), seq[k], Tolerances.ROUNDING_F64, "against the ND4J kernel");
+            }
+        }
+    }
+
+    @Test
+    void helperThreadEndsWhenIdle() throws InterruptedException {
+        Dataset d = new SyntheticData(400, NX, 1, 0.1, DataType.DOUBLE, 6).generate().data();
+        GradientKernel k = KernelKind.BLAS.create(d, B);
+        BatchOrder order = new BatchOrder(400, B, true, false, 3);
+        order.startEpoch(0);
+        INDArray theta = Nd4j.zeros(DataType.DOUBLE, NX + 1, 1);
+        INDArray g = Nd4j.zeros(DataType.DOUBLE, NX + 1, 1);
+        k.gradient(theta, order.order(), 0, B, g);
+        assertTrue(helpers() > 0, "a prefetch started the helper");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (helpers() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, helpers(), "helper threads still alive 5 s after the last batch");
+    }
+
+    private static long helpers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("descent-row-gather") && t.isAlive()).count();
+    }
+}
