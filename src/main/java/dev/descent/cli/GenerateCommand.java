@@ -81,6 +81,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (!(noise >= 0)) {
             throw new IllegalArgumentException("--noise must be >= 0, got " + noise);
         }
+        if (kind.equals("synthetic") && ext.endsWith(".npy")) {
+            return syntheticNpy();
+        }
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         String[] names;
         switch (kind) {
@@ -120,6 +123,33 @@ final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter p = spec.commandLine().getOut();
         p.printf(Locale.ROOT, "wrote %s: %s, %d rows%n", out, kind, x.rows());
+        p.flush();
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Synthetic X and y written block by block (one block of rows in memory at a time), so the files may be
+     * larger than memory; the bits equal those {@code train} draws into memory from the same seed.
+     */
+    private int syntheticNpy() throws java.io.IOException {
+        SyntheticData g = new SyntheticData(nSamples, nFeatures, nTargets, noise, dtype, randomState);
+        INDArray xb = Nd4j.createUninitialized(dtype, SyntheticData.BLOCK_ROWS, nFeatures);
+        INDArray yb = Nd4j.createUninitialized(dtype, SyntheticData.BLOCK_ROWS, nTargets);
+        long t0 = System.nanoTime();
+        dev.descent.data.AtomicFiles.write(out, xo -> dev.descent.data.AtomicFiles.write(outY, yo -> {
+            Npy.writeHeader(xo, dtype, new long[] {nSamples, nFeatures});
+            Npy.writeHeader(yo, dtype, new long[] {nSamples, nTargets});
+            for (long k = 0; k < g.blocks(); k++) {
+                g.block(k, xb, yb);
+                int rows = g.blockRows(k);
+                var part = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows);
+                Npy.writeData(xo, rows == xb.rows() ? xb : xb.get(part, org.nd4j.linalg.indexing.NDArrayIndex.all()));
+                Npy.writeData(yo, rows == yb.rows() ? yb : yb.get(part, org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            }
+        }));
+        PrintWriter p = spec.commandLine().getOut();
+        p.printf(Locale.ROOT, "wrote %s and %s: synthetic, %d rows, %d features, %d targets in %.1f s (written block by block)%n",
+                out, outY, nSamples, nFeatures, nTargets, (System.nanoTime() - t0) / 1e9);
         p.flush();
         return ExitCodes.OK;
     }

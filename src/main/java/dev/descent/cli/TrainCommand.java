@@ -74,10 +74,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "auto|on|off", description = "Progress bar on stderr: auto = only on a terminal (default: ${DEFAULT-VALUE}).")
     String progress = "auto";
 
+    @Option(names = "--stream", description = "Read --data X.npy and --data-y Y.npy chunk by chunk while training (files larger than memory); "
+            + "chunks are visited in a seeded random order and shuffled within.")
+    boolean stream;
+
+    @Option(names = "--chunk-mb", description = "With --stream: megabytes of X and Y per chunk; two chunks are held (default: ${DEFAULT-VALUE}).")
+    int chunkMb = 256;
+
     @Override
     public Integer call() throws IOException {
         if (resume != null) {
             return resumeRun();
+        }
+        if (stream) {
+            return streamRun();
         }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -209,6 +219,9 @@ final class TrainCommand implements Callable<Integer> {
                     exactMse, maxAbs, rel);
             results.put("least_squares", ordered("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel));
         }
+        long peak = dev.descent.data.HostMemory.peakRssBytes();
+        o.printf(Locale.ROOT, "peak resident memory %.2f GB%n", peak / 1e9);
+        summary.put("peak_rss_bytes", peak);
         summary.put("results", results);
         meta.put("descent", Main.version());
         meta.put("backend", backend.name());
@@ -226,6 +239,96 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final String CHECKPOINT = "checkpoint.ckpt";
+
+    /** --stream: SGD over .npy files read chunk by chunk (two chunks in memory), no test set. */
+    private int streamRun() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        var parsed = spec.commandLine().getParseResult();
+        for (String bad : java.util.List.of("--test-fraction", "--test-data", "--checkpoint-every", "--scale-x", "--scale-y",
+                "--drop-nonfinite", "--animate", "--plot-epoch", "--solver")) {
+            if (parsed.hasMatchedOption(bad)) {
+                throw new IllegalArgumentException("--stream trains on every row of the files as they are: " + bad
+                        + " is not supported with it");
+            }
+        }
+        if (data.file == null || data.format.fileY == null) {
+            throw new IllegalArgumentException("--stream reads --data X.npy with --data-y Y.npy");
+        }
+        for (Path f : new Path[] {data.file, data.format.fileY}) {
+            if (!f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+                throw new IllegalArgumentException("--stream reads .npy files, got " + f);
+            }
+        }
+        if (chunkMb < 1) {
+            throw new IllegalArgumentException("--chunk-mb must be >= 1, got " + chunkMb);
+        }
+        if (!progress.equals("auto") && !progress.equals("on") && !progress.equals("off")) {
+            throw new IllegalArgumentException("--progress must be auto, on or off, got '" + progress + "'");
+        }
+        Optimizer optimizer = opt.create();
+        var initKind = training.init();
+        training.kernel();
+        Path dir = output.create("train");
+        Backend backend = Backend.current();
+        o.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(), backend.device(),
+                backend.blas());
+        try (dev.descent.data.NpyRowSource src = new dev.descent.data.NpyRowSource(data.file, data.format.fileY)) {
+            if (parsed.hasMatchedOption("--dtype") && data.dtype != src.dataType()) {
+                throw new IllegalArgumentException("--dtype " + DtypeConverter.name(data.dtype) + ": --stream trains in the files' dtype, "
+                        + DtypeConverter.name(src.dataType()));
+            }
+            Trainer.Config config = training.config(data.seed, src.rows());
+            long rowBytes = (long) (src.inputs() + src.outputs()) * (src.dataType() == DataType.DOUBLE ? 8 : 4);
+            dev.descent.engine.StreamTrainer trainer = new dev.descent.engine.StreamTrainer(optimizer, config,
+                    (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, chunkMb * 1_000_000L / rowBytes)));
+            o.printf(Locale.ROOT, "data: %s streamed  %,d rows (%.2f GB)  nX=%d  nY=%d  dtype=%s  chunks of %,d rows, two in memory%n",
+                    src.describe(), src.rows(), src.rows() * rowBytes / 1e9, src.inputs(), src.outputs(),
+                    DtypeConverter.name(src.dataType()), trainer.chunkRows());
+            o.printf(Locale.ROOT, "optimizer: %s  batch=%d  epochs=%d  shuffle=%s  kernel=%s%n", optimizer.hyperparameters(),
+                    config.batchSize(), config.epochs(), config.shuffle() ? "chunks and rows within chunks" : "false",
+                    config.kernel().resolve().name().toLowerCase(Locale.ROOT));
+            LinearModel initial = initKind.create(src.inputs(), src.outputs(), src.dataType(), data.seed + 1);
+            boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
+            TrainingResult result = trainer.train(src, initial, new ProgressListener(o, bar));
+            int code = ExitCodes.OK;
+            if (result.stop() == StopReason.DIVERGED) {
+                spec.commandLine().getErr().println("train: " + result.message());
+                spec.commandLine().getErr().flush();
+                code = ExitCodes.DIVERGED;
+            } else if (result.message() != null) {
+                o.println(result.message());
+            }
+            if (result.last() != null) {
+                o.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
+                        result.history().size(), result.seconds() / result.history().size(),
+                        result.history().stream().mapToLong(s -> s.rows()).sum() / result.seconds());
+            }
+            double mse = trainer.mse(src, result.model());
+            long peak = dev.descent.data.HostMemory.peakRssBytes();
+            o.printf(Locale.ROOT, "final train MSE %.8g (streamed pass)%npeak resident memory %.2f GB%n", mse, peak / 1e9);
+            Map<String, Object> rec = ordered("source", src.describe(), "streamed", true, "train_rows", src.rows(), "test_rows", 0,
+                    "nx", src.inputs(), "ny", src.outputs(), "dtype", DtypeConverter.name(src.dataType()), "chunk_rows", trainer.chunkRows(),
+                    "seed", data.seed);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("descent", Main.version());
+            summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
+            summary.put("data", rec);
+            summary.put("solver", "sgd");
+            summary.put("optimizer", optimizer.hyperparameters());
+            Map<String, Object> tr = trainingRecord(config, result, src.rows());
+            summary.put("training", tr);
+            summary.put("peak_rss_bytes", peak);
+            summary.put("results", ordered("train_mse", mse));
+            RunFiles.writeHistory(dir, result.history());
+            ModelStore.save(dir.resolve("model"), result.model(), ordered("descent", Main.version(), "backend", backend.name(),
+                    "data", rec, "solver", "sgd", "optimizer", optimizer.hyperparameters(), "training", tr,
+                    "results", ordered("train_mse", mse)));
+            RunFiles.writeSummary(dir, summary);
+            o.println("wrote " + dir.resolve(RunFiles.SUMMARY) + ", " + RunFiles.HISTORY + " and the model in " + dir.resolve("model"));
+            o.flush();
+            return code;
+        }
+    }
 
     /** --resume DIR: rebuild the original command from the checkpoint's record and continue. */
     private int resumeRun() throws IOException {

@@ -178,14 +178,32 @@ public final class Npy {
             throw new IllegalArgumentException("only float32/float64 arrays are written, got " + a.dataType());
         }
         INDArray c = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
-        String shape = c.rank() == 1 ? "(" + c.length() + ",)" : "(" + c.size(0) + ", " + c.size(1) + ")";
-        String dict = "{'descr': '" + (c.dataType() == DataType.DOUBLE ? "<f8" : "<f4") + "', 'fortran_order': False, 'shape': "
-                + shape + ", }";
+        writeHeader(out, c.dataType(), c.rank() == 1 ? new long[] {c.length()} : new long[] {c.size(0), c.size(1)});
+        writeData(out, c);
+    }
+
+    /**
+     * Writes a version 1.0 header for a C-ordered little-endian array of {@code shape} (1-D or 2-D): the
+     * data may follow in pieces ({@link #writeData}), so arrays larger than memory can be written.
+     */
+    public static void writeHeader(OutputStream out, DataType type, long[] shape) throws IOException {
+        String dims = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + shape[0] + ", " + shape[1] + ")";
+        String dict = "{'descr': '" + (type == DataType.DOUBLE ? "<f8" : "<f4") + "', 'fortran_order': False, 'shape': "
+                + dims + ", }";
         int pad = 64 - (10 + dict.length() + 1) % 64; // total header a multiple of 64, ending in \n
         String header = dict + " ".repeat(pad % 64) + "\n";
         out.write(MAGIC);
         out.write(new byte[] {1, 0, (byte) header.length(), (byte) (header.length() >> 8)});
         out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Writes the elements of {@code c} (c-ordered, contiguous) little-endian. Not modified. */
+    public static void writeData(OutputStream out, INDArray c) throws IOException {
+        boolean contiguous = c.rank() == 1 ? c.length() == 1 || c.stride(0) == 1
+                : c.rank() == 2 && (c.rows() == 1 || c.stride(0) == c.columns()) && (c.columns() == 1 || c.stride(1) == 1);
+        if (!contiguous) { // a column [n, 1] is contiguous whatever its nominal order
+            throw new IllegalArgumentException("writeData needs a contiguous c-ordered array, got shape " + java.util.Arrays.toString(c.shape()) + " strides " + java.util.Arrays.toString(c.stride()) + " order " + c.ordering());
+        }
         int es = c.dataType() == DataType.DOUBLE ? 8 : 4;
         long total = c.length() * es;
         long base = new BytePointer(c.data().addressPointer()).address();

@@ -1,0 +1,159 @@
+package dev.descent.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * X and Y in two .npy files, read in row ranges with positional reads straight into the destination
+ * arrays' memory: the files may be larger than memory. Reads go through the page cache and nothing is
+ * mapped, so the process's resident memory stays at the destination buffers (a mapping would add every
+ * page it touched to the resident set until the mapping was dropped, which Java cannot do on demand).
+ */
+public final class NpyRowSource implements RowSource {
+    private final Path xFile;
+    private final Path yFile;
+    private final FileChannel xc;
+    private final FileChannel yc;
+    private final Npy.Header xh;
+    private final Npy.Header yh;
+    private final long rows;
+    private final int nx;
+    private final int ny;
+    private final int es;
+
+    public NpyRowSource(Path xFile, Path yFile) throws IOException {
+        this.xFile = xFile;
+        this.yFile = yFile;
+        FileChannel x = FileChannel.open(xFile, StandardOpenOption.READ);
+        FileChannel y;
+        try {
+            y = FileChannel.open(yFile, StandardOpenOption.READ);
+        } catch (IOException e) {
+            x.close();
+            throw e;
+        }
+        this.xc = x;
+        this.yc = y;
+        try {
+            this.xh = header(xc, xFile);
+            this.yh = header(yc, yFile);
+            if (xh.type() != yh.type()) {
+                throw new DataFormatException(yFile + ": dtype " + name(yh.type()) + " differs from " + xFile + "'s " + name(xh.type()));
+            }
+            this.rows = xh.shape()[0];
+            this.nx = xh.shape().length == 2 ? (int) xh.shape()[1] : 1;
+            this.ny = yh.shape().length == 2 ? (int) yh.shape()[1] : 1;
+            if (yh.shape()[0] != rows) {
+                throw new DataFormatException(yFile + ": " + yh.shape()[0] + " rows, but " + xFile + " has " + rows);
+            }
+            this.es = xh.type() == DataType.DOUBLE ? 8 : 4;
+            check(xc, xh, xFile, (long) nx);
+            check(yc, yh, yFile, (long) ny);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static String name(DataType t) {
+        return t == DataType.DOUBLE ? "float64" : "float32";
+    }
+
+    private static Npy.Header header(FileChannel c, Path file) throws IOException {
+        InputStream in = Channels.newInputStream(c.position(0));
+        Npy.Header h = Npy.header(in, file.toString());
+        if (h.shape().length == 0 || h.shape()[0] < 1) {
+            throw new DataFormatException(file + ": expected a 1-D or 2-D array with rows, got shape " + java.util.Arrays.toString(h.shape()));
+        }
+        if (h.fortran() && h.shape().length == 2 && h.shape()[1] > 1) {
+            throw new DataFormatException(file + ": Fortran-ordered; streaming reads whole rows: save it in C order (np.ascontiguousarray)");
+        }
+        if (h.order() != ByteOrder.nativeOrder()) {
+            throw new DataFormatException(file + ": big-endian data; streaming reads raw rows: save it little-endian ('<f4'/'<f8')");
+        }
+        return h;
+    }
+
+    private void check(FileChannel c, Npy.Header h, Path file, long cols) throws IOException {
+        long need = rows * cols * es;
+        if (c.size() - h.dataOffset() != need) {
+            throw new DataFormatException(file + ": header declares " + rows + "×" + cols + " " + name(h.type()) + " (" + need
+                    + " bytes) but the file holds " + Math.max(0, c.size() - h.dataOffset()) + " bytes of data (truncated or corrupt)");
+        }
+    }
+
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public int inputs() {
+        return nx;
+    }
+
+    @Override
+    public int outputs() {
+        return ny;
+    }
+
+    @Override
+    public DataType dataType() {
+        return xh.type();
+    }
+
+    @Override
+    public String describe() {
+        return xFile + " + " + yFile;
+    }
+
+    @Override
+    public void read(long from, int count, INDArray x, INDArray y) throws IOException {
+        if (from < 0 || count < 0 || from + count > rows) {
+            throw new IllegalArgumentException("rows [" + from + ", " + (from + count) + ") outside [0, " + rows + ")");
+        }
+        fill(xc, xh.dataOffset() + from * nx * es, (long) count * nx * es, x, xFile);
+        fill(yc, yh.dataOffset() + from * ny * es, (long) count * ny * es, y, yFile);
+    }
+
+    private static void fill(FileChannel c, long position, long bytes, INDArray dst, Path file) throws IOException {
+        if (!HostMemory.rowContiguous(dst) || dst.length() * (dst.dataType() == DataType.DOUBLE ? 8L : 4L) < bytes) {
+            throw new IllegalArgumentException("destination must be a c-ordered array of at least " + bytes + " bytes");
+        }
+        long base = HostMemory.pointer(dst).address();
+        long done = 0;
+        while (done < bytes) {
+            int len = (int) Math.min(1 << 30, bytes - done);
+            long at = base + done;
+            ByteBuffer buf = new org.bytedeco.javacpp.BytePointer() {
+                {
+                    address = at;
+                }
+            }.capacity(len).asByteBuffer();
+            while (buf.hasRemaining()) {
+                int got = c.read(buf, position + done + buf.position());
+                if (got < 0) {
+                    throw new DataFormatException(file + ": ended early (truncated while reading)");
+                }
+            }
+            done += len;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            xc.close();
+        } finally {
+            yc.close();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.descent.cli;
+
+import static dev.descent.cli.TrainCommandTest.descent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.descent.SeededTest;
+import dev.descent.data.Npy;
+import dev.descent.data.SyntheticData;
+import dev.descent.report.RunFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** {@code bench}, block-wise {@code generate --kind synthetic} to .npy and {@code train --stream}, end to end. */
+class BenchAndStreamCommandTest extends SeededTest {
+    @TempDir
+    Path tmp;
+
+    private static void bad(TrainCommandTest.Run r, String part) {
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(part), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void benchWritesOneRecordPerCellWithDl4jAndProbes() throws Exception {
+        Path out = tmp.resolve("bench");
+        var r = descent("bench", "--rows", "3000", "--nx", "4,8", "--batch-size", "16,64", "--epochs", "2", "--lr", "0.01",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode json = RunFiles.json().readTree(out.resolve("bench.json").toFile());
+        assertEquals(4, json.path("cells").size());
+        for (JsonNode c : json.path("cells")) {
+            assertEquals(3000, c.path("rows").asLong());
+            assertEquals("EPOCHS", c.path("engine_stop").asText());
+            double rate = c.path("engine_samples_per_s").asDouble();
+            assertEquals(3000 / c.path("engine_seconds_per_epoch").asDouble(), rate, rate * 1e-12);
+            assertEquals(rate / c.path("dl4j_samples_per_s").asDouble(), c.path("speed_ratio").asDouble(), 1e-9 * rate);
+            assertTrue(c.path("read_probe_gb_per_s").asDouble() > 0 && c.path("gemm_probe_gflop_per_s").asDouble() > 0, c.toString());
+        }
+        List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+        assertEquals(5, csv.size());
+        assertTrue(csv.get(0).startsWith("nx,ny,batch,dtype,rows,engine_seconds_per_epoch"), csv.get(0));
+        assertTrue(Files.size(out.resolve("bench.png")) > 1000);
+        bad(descent("bench", "--batch-size", "0", "--out", tmp.resolve("b2").toString()), "--batch-size");
+        bad(descent("bench", "--rows", "100", "--batch-size", "200", "--out", tmp.resolve("b3").toString()), "exceeds --rows 100");
+        bad(descent("bench", "--no-dl4j", "--dl4j-rows", "10", "--out", tmp.resolve("b4").toString()), "exclude each other");
+    }
+
+    @Test
+    void generatedFilesHoldTheInMemoryBitsAndStreamTrainingReadsThem() throws Exception {
+        long n = SyntheticData.BLOCK_ROWS + 500;
+        Path x = tmp.resolve("x.npy");
+        Path y = tmp.resolve("y.npy");
+        var g = descent("generate", "--kind", "synthetic", "--n-samples", String.valueOf(n), "--n-features", "3", "--n-targets", "2",
+                "--noise", "0.1", "--dtype", "float32", "--random-state", "5", "--out", x.toString(), "--out-y", y.toString());
+        assertEquals(0, g.code(), g.out() + g.err());
+        var mem = new SyntheticData(n, 3, 2, 0.1, DataType.FLOAT, 5).generate().data();
+        assertEquals(mem.x(), Npy.read(x));
+        assertEquals(mem.y(), Npy.read(y));
+
+        Path run = tmp.resolve("run");
+        var t = descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--chunk-mb", "1", "--batch-size", "64",
+                "--epochs", "2", "--lr", "0.05", "--progress", "off", "--out", run.toString());
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.out().contains("streamed") && t.out().contains("peak resident memory"), t.out());
+        JsonNode s = RunFiles.json().readTree(run.resolve("summary.json").toFile());
+        assertEquals(n, s.path("data").path("train_rows").asLong());
+        assertTrue(s.path("results").path("train_mse").asDouble() < 0.02, s.toString()); // noise variance 0.01
+        assertTrue(Files.exists(run.resolve("model").resolve("W.npy")));
+
+        bad(descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--test-fraction", "0.2",
+                "--out", tmp.resolve("r2").toString()), "--test-fraction is not supported");
+        bad(descent("train", "--stream", "--out", tmp.resolve("r3").toString()), "--stream reads --data X.npy with --data-y");
+        bad(descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--dtype", "float64",
+                "--out", tmp.resolve("r4").toString()), "trains in the files' dtype, float32");
+    }
+}
