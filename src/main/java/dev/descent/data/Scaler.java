@@ -17,27 +17,69 @@ public record Scaler(String kind, double[] offset, double[] scale) {
     public static final java.util.List<String> KINDS = java.util.List.of("none", "minmax", "standard");
 
     /** Fits a scaler of {@code kind} (none, minmax, standard) to the columns of {@code a}. Not modified. */
+    /** Rows [from, to) of {@code a} as a new float64 array (a copy, to be closed by the caller). */
+    private static INDArray rowsAsDouble(INDArray a, long from, long to) {
+        return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                .castTo(DataType.DOUBLE).dup('c');
+    }
+
     public static Scaler fit(String kind, INDArray a) {
         int c = (int) a.columns();
         double[] off = new double[c];
         double[] sc = new double[c];
-        INDArray d = a.castTo(DataType.DOUBLE);
+        // Statistics in float64 over blocks of rows: never a float64 copy of the whole array beside it.
+        long n = a.rows();
+        int block = (int) Math.max(1, Math.min(n, (1 << 24) / Math.max(1, c)));
         switch (kind) {
             case "none" -> java.util.Arrays.fill(sc, 1.0);
             case "minmax" -> {
-                double[] min = d.min(0).toDoubleVector();
-                double[] max = d.max(0).toDoubleVector();
+                double[] min = new double[c];
+                double[] max = new double[c];
+                java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+                java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+                for (long r = 0; r < n; r += block) {
+                    INDArray d = rowsAsDouble(a, r, Math.min(n, r + block));
+                    double[] lo = d.min(0).toDoubleVector();
+                    double[] hi = d.max(0).toDoubleVector();
+                    d.close();
+                    for (int j = 0; j < c; j++) {
+                        min[j] = Math.min(min[j], lo[j]);
+                        max[j] = Math.max(max[j], hi[j]);
+                    }
+                }
                 for (int j = 0; j < c; j++) {
                     off[j] = min[j];
                     sc[j] = max[j] > min[j] ? max[j] - min[j] : 1.0;
                 }
             }
             case "standard" -> {
-                double[] mean = d.mean(0).toDoubleVector();
-                double[] std = d.std(false, 0).toDoubleVector();
+                double[] mean = new double[c];
+                for (long r = 0; r < n; r += block) {
+                    INDArray d = rowsAsDouble(a, r, Math.min(n, r + block));
+                    double[] sum = d.sum(0).toDoubleVector();
+                    d.close();
+                    for (int j = 0; j < c; j++) {
+                        mean[j] += sum[j];
+                    }
+                }
                 for (int j = 0; j < c; j++) {
+                    mean[j] /= n;
+                }
+                double[] ss = new double[c];
+                INDArray m = org.nd4j.linalg.factory.Nd4j.createFromArray(mean);
+                for (long r = 0; r < n; r += block) { // two passes: Σ(x − mean)² loses nothing to cancellation
+                    INDArray d = rowsAsDouble(a, r, Math.min(n, r + block));
+                    d.subiRowVector(m);
+                    double[] sq = d.muli(d).sum(0).toDoubleVector();
+                    d.close();
+                    for (int j = 0; j < c; j++) {
+                        ss[j] += sq[j];
+                    }
+                }
+                for (int j = 0; j < c; j++) {
+                    double std = Math.sqrt(ss[j] / n);
                     off[j] = mean[j];
-                    sc[j] = std[j] > 0 ? std[j] : 1.0;
+                    sc[j] = std > 0 ? std : 1.0;
                 }
             }
             default -> throw new IllegalArgumentException("scaling must be none, minmax or standard, got '" + kind + "'");

@@ -111,12 +111,20 @@ public final class SyntheticData {
         try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(s)) {
             INDArray xb = x.rows() == rows ? x : x.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
             INDArray yb = y.rows() == rows ? y : y.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-            xb.assign(gaussian(rng, rows, nx));
-            INDArray yv = xb.mmul(w).addiRowVector(b);
+            // Temporaries are closed at once: off-heap memory is otherwise freed only when the garbage
+            // collector finds their Java wrappers, and hundreds of blocks would pile up beside the data.
+            // (ND4J's mmul of a view copies the view first, hence the product of the block's own array.)
+            INDArray g = gaussian(rng, rows, nx);
+            xb.assign(g);
+            INDArray yv = g.mmul(w).addiRowVector(b);
+            g.close();
             if (noise > 0) {
-                yv.addi(gaussian(rng, rows, ny).muli(noise));
+                INDArray e = gaussian(rng, rows, ny).muli(noise);
+                yv.addi(e);
+                e.close();
             }
             yb.assign(yv);
+            yv.close();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
