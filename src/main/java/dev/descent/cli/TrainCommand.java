@@ -189,11 +189,7 @@ final class TrainCommand implements Callable<Integer> {
             } else if (result.message() != null) {
                 o.println(result.message());
             }
-            if (result.last() != null) {
-                o.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
-                        result.history().size(), result.seconds() / result.history().size(),
-                        result.history().stream().mapToLong(s -> s.rows()).sum() / result.seconds());
-            }
+            printTime(o, result);
         }
         Map<String, Object> results = new LinkedHashMap<>();
         double trainMse = model.mse(train.x(), train.y());
@@ -239,6 +235,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final String CHECKPOINT = "checkpoint.ckpt";
+
+    private static void printTime(PrintWriter o, TrainingResult result) {
+        if (result.last() != null) {
+            o.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
+                    result.history().size(), result.seconds() / result.history().size(),
+                    result.history().stream().mapToLong(s -> s.rows()).sum() / result.seconds());
+        }
+    }
 
     /** --stream: SGD over .npy files read chunk by chunk (two chunks in memory), no test set. */
     private int streamRun() throws IOException {
@@ -298,11 +302,7 @@ final class TrainCommand implements Callable<Integer> {
             } else if (result.message() != null) {
                 o.println(result.message());
             }
-            if (result.last() != null) {
-                o.printf(Locale.ROOT, "time: %.3f s over %d epochs, %.3f s/epoch, %,.0f samples/s%n", result.seconds(),
-                        result.history().size(), result.seconds() / result.history().size(),
-                        result.history().stream().mapToLong(s -> s.rows()).sum() / result.seconds());
-            }
+            printTime(o, result);
             double mse = trainer.mse(src, result.model());
             long peak = dev.descent.data.HostMemory.peakRssBytes();
             o.printf(Locale.ROOT, "final train MSE %.8g (streamed pass)%npeak resident memory %.2f GB%n", mse, peak / 1e9);

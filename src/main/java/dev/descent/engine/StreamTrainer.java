@@ -196,16 +196,10 @@ public final class StreamTrainer {
                 for (TrainingListener l : listeners) {
                     l.onEpoch(stats);
                 }
-                if (trainLoss > config.divergenceFactor() * Math.max(firstLoss, Double.MIN_NORMAL)) {
-                    stop = StopReason.DIVERGED;
-                    message = String.format(Locale.ROOT, "diverged at epoch %d: loss %.4g grew past %.0e × the first batch's %.4g",
-                            epoch + 1, trainLoss, config.divergenceFactor(), firstLoss);
-                    break;
-                }
-                if (config.tolerance() > 0 && Math.abs(trainLoss - prevLoss) < config.tolerance()) {
-                    stop = StopReason.CONVERGED;
-                    message = String.format(Locale.ROOT, "converged: |Δloss| = %.3g < tolerance %.3g after epoch %d",
-                            Math.abs(trainLoss - prevLoss), config.tolerance(), epoch + 1);
+                Trainer.Stop end = config.afterEpoch(epoch, trainLoss, firstLoss, prevLoss);
+                if (end != null) {
+                    stop = end.reason();
+                    message = stop == StopReason.DIVERGED ? "diverged at epoch " + (epoch + 1) + ": " + end.message() : end.message();
                     break;
                 }
                 prevLoss = trainLoss;

@@ -83,10 +83,31 @@ public final class Trainer {
             return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence);
         }
 
+        /**
+         * The end-of-epoch stop rules: null to go on; DIVERGED when the epoch loss exceeds the divergence
+         * factor × the first batch's (the message says what grew), CONVERGED when |Δ epoch loss| &lt; tolerance.
+         */
+        public Stop afterEpoch(int epoch, double trainLoss, double firstLoss, double prevLoss) {
+            if (trainLoss > divergenceFactor * Math.max(firstLoss, Double.MIN_NORMAL)) {
+                return new Stop(StopReason.DIVERGED, String.format(Locale.ROOT, "loss %.4g grew past %.0e × the first batch's %.4g",
+                        trainLoss, divergenceFactor, firstLoss));
+            }
+            if (tolerance > 0 && Math.abs(trainLoss - prevLoss) < tolerance) {
+                return new Stop(StopReason.CONVERGED, String.format(Locale.ROOT,
+                        "converged: |Δloss| = %.3g < tolerance %.3g after epoch %d", Math.abs(trainLoss - prevLoss), tolerance,
+                        epoch + 1));
+            }
+            return null;
+        }
+
         /** The batch size for a training set of n rows (0 means n). */
         public int batchFor(long n) {
             return batchSize == 0 ? (int) Math.min(n, Integer.MAX_VALUE) : batchSize;
         }
+    }
+
+    /** Why a run stops early and what to say. */
+    public record Stop(StopReason reason, String message) {
     }
 
     private final Optimizer optimizer;
@@ -271,16 +292,10 @@ public final class Trainer {
                     l.onEpochModel(epoch, snapshot);
                 }
             }
-            if (trainLoss > config.divergenceFactor() * Math.max(firstLoss, Double.MIN_NORMAL)) {
-                stop = StopReason.DIVERGED;
-                message = divergence(train, opt, epoch, t, String.format(Locale.ROOT,
-                        "loss %.4g grew past %.0e × the first batch's %.4g", trainLoss, config.divergenceFactor(), firstLoss));
-                break;
-            }
-            if (config.tolerance() > 0 && Math.abs(trainLoss - prevLoss) < config.tolerance()) {
-                stop = StopReason.CONVERGED;
-                message = String.format(Locale.ROOT, "converged: |Δloss| = %.3g < tolerance %.3g after epoch %d",
-                        Math.abs(trainLoss - prevLoss), config.tolerance(), epoch + 1);
+            Stop end = config.afterEpoch(epoch, trainLoss, firstLoss, prevLoss);
+            if (end != null) {
+                stop = end.reason();
+                message = stop == StopReason.DIVERGED ? divergence(train, opt, epoch, t, end.message()) : end.message();
                 break;
             }
             prevLoss = trainLoss;
