@@ -157,7 +157,12 @@ public final class Bench {
                         Cell c = cell(data, batch, read, gflops);
                         cells.add(c);
                         sink.accept(c);
+                        // DL4J's per-batch arrays live off-heap until the collector finds their wrappers: reclaim
+                        // them between cells, outside the timed epochs, so a long grid does not run out of memory.
+                        System.gc();
                     }
+                    data.x().close();
+                    data.y().close();
                 }
             }
         }
