@@ -27,6 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * which fetches the next batch on a helper thread while this one computes when batches are large.
  */
 final class CpuBlasKernel implements TiledKernel {
+    /** Bytes of X per block of a large batch: well inside a 512 KB L2 beside R and θ. */
+    static final int BLOCK_BYTES = 192 * 1024;
     private final INDArray x;
     private final INDArray y;
     private final boolean dbl;
@@ -37,6 +39,7 @@ final class CpuBlasKernel implements TiledKernel {
     private final int mt;
     private final long n;
     private final int maxBatch;
+    private final int block; // rows per block of a batch (see gradient)
 
     private final ByteBuffer[] xRows;
     private final ByteBuffer[] yRows;
@@ -86,6 +89,7 @@ final class CpuBlasKernel implements TiledKernel {
         this.mt = m * tile;
         this.n = data.size();
         this.maxBatch = maxBatch;
+        this.block = Math.max(64, BLOCK_BYTES / (nx * es));
         this.xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
         this.yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
         this.xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
@@ -128,18 +132,25 @@ final class CpuBlasKernel implements TiledKernel {
     public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad) {
         bind(theta);
         bindGrad(grad);
-        Pointer xbp = loadBatch(order, start, b);
-        forward(xbp, b);
-        double sq = dot(b * mt, rPtr, rPtr);
         double scale = 2.0 / ((double) b * m);
-        // gW = (2/(b·m)) · Xbᵀ·r
-        if (mt == 1) {
-            gemv(true, b, nx, scale, xbp, nx, rPtr, 0.0, gradW);
-        } else {
-            gemm(true, nx, mt, b, scale, xbp, nx, rPtr, mt, 0.0, gradW, mt);
+        double sq = 0;
+        // A large batch is done in blocks of rows small enough to stay in L2 between the forward and the
+        // backward product (and, shuffled, to be gathered one block ahead); the gradient accumulates.
+        for (int s = 0; s < b; s += block) {
+            int bs = Math.min(block, b - s);
+            double beta = s == 0 ? 0.0 : 1.0;
+            Pointer xbp = loadBatch(order, start + s, bs);
+            forward(xbp, bs);
+            sq += dot(bs * mt, rPtr, rPtr);
+            // gW = (2/(b·m)) · Xbᵀ·r
+            if (mt == 1) {
+                gemv(true, bs, nx, scale, xbp, nx, rPtr, beta, gradW);
+            } else {
+                gemm(true, nx, mt, bs, scale, xbp, nx, rPtr, mt, beta, gradW, mt);
+            }
+            // gB = (2/(b·m)) · rᵀ·1
+            gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, gradB);
         }
-        // gB = (2/(b·m)) · rᵀ·1
-        gemv(true, b, mt, scale, rPtr, mt, onesPtr, 0.0, gradB);
         return sq / ((double) b * mt);
     }
 

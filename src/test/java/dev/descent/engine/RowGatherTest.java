@@ -56,6 +56,29 @@ class RowGatherTest extends SeededTest {
         }
     }
 
+    /** Batches larger than one block are done block by block (accumulating the gradient): same values. */
+    @Test
+    void batchesOfSeveralBlocksMatchTheNd4jKernel() {
+        int b = 1000; // 1000 rows × 64 × 8 bytes: 3 blocks of at most BLOCK_BYTES
+        assertTrue((long) b * NX * 8 > 2L * CpuBlasKernel.BLOCK_BYTES, "the test must span several blocks");
+        Dataset d = new SyntheticData(2500, NX, 2, 0.1, DataType.DOUBLE, 8).generate().data();
+        GradientKernel blas = KernelKind.BLAS.create(d, b);
+        GradientKernel nd4j = KernelKind.ND4J.create(d, b);
+        INDArray theta = Nd4j.rand(DataType.DOUBLE, NX + 1, 2);
+        BatchOrder order = new BatchOrder(2500, b, true, false, 12);
+        order.startEpoch(0);
+        for (int[] ord : new int[][] {order.order(), null}) {
+            for (int k = 0; k < order.batches(); k++) {
+                INDArray g = Nd4j.zeros(DataType.DOUBLE, NX + 1, 2);
+                INDArray ref = Nd4j.zeros(DataType.DOUBLE, NX + 1, 2);
+                double loss = blas.gradient(theta, ord, k * b, order.size(k), g);
+                double refLoss = nd4j.gradient(theta, ord, k * b, order.size(k), ref);
+                assertArrayEquals(ref.data().asDouble(), g.data().asDouble(), Tolerances.ROUNDING_F64, "batch " + k);
+                assertEquals(refLoss, loss, Tolerances.ROUNDING_F64 * refLoss);
+            }
+        }
+    }
+
     @Test
     void helperThreadEndsWhenIdle() throws InterruptedException {
         Dataset d = new SyntheticData(400, NX, 1, 0.1, DataType.DOUBLE, 6).generate().data();
