@@ -64,6 +64,7 @@ public final class MachineProbes {
         if (Double.isNaN(sink)) { // keeps the reads observable
             best = Math.nextUp(best);
         }
+        java.lang.ref.Reference.reachabilityFence(c); // its memory was read through a raw address
         return new Probe("stream read", best, (double) n * es);
     }
 
@@ -94,6 +95,10 @@ public final class MachineProbes {
             }
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
+        // Both arrays were used only through buffers over their memory: keep them alive until here, or the
+        // collector may free them (and ND4J their memory) while the copies run.
+        java.lang.ref.Reference.reachabilityFence(buf);
+        java.lang.ref.Reference.reachabilityFence(c);
         return new Probe("shuffled row gather", best, (double) c.rows() * rowBytes);
     }
 
@@ -117,6 +122,9 @@ public final class MachineProbes {
             }
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
+        java.lang.ref.Reference.reachabilityFence(a); // used through raw pointers only
+        java.lang.ref.Reference.reachabilityFence(b);
+        java.lang.ref.Reference.reachabilityFence(c);
         return new Probe("gemm " + n, best, 2.0 * n * n * n);
     }
 }

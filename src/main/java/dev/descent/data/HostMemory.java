@@ -77,6 +77,7 @@ public final class HostMemory {
 
     /** Rows of a c-ordered float32/float64 matrix's memory as doubles: read, write, move. */
     public static final class Rows {
+        private final INDArray array; // held: the chunks are views of its memory
         private final ByteBuffer[] chunks;
         private final int perChunk;
         private final int cols;
@@ -86,6 +87,7 @@ public final class HostMemory {
             if (!rowContiguous(a)) {
                 throw new IllegalArgumentException("rows must be contiguous (c order)");
             }
+            array = a;
             cols = (int) a.columns();
             es = a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 8 : 4;
             perChunk = rowsPerChunk(cols * es);

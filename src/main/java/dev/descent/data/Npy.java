@@ -97,6 +97,7 @@ public final class Npy {
             convert(ByteBuffer.wrap(buf, 0, got).order(h.order()), dst, es);
             done += got;
         }
+        java.lang.ref.Reference.reachabilityFence(a); // written through a raw address only
     }
 
     /** Parses the magic, version and header dictionary. */
@@ -219,6 +220,7 @@ public final class Npy {
             convert(src, ByteBuffer.wrap(buf, 0, n).order(ByteOrder.LITTLE_ENDIAN), es);
             out.write(buf, 0, n);
         }
+        java.lang.ref.Reference.reachabilityFence(c); // read through a raw address only (it may be a temporary copy)
     }
 
     /** Copies elements of {@code es} bytes from src to dst, converting between their byte orders. */

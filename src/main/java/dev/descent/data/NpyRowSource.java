@@ -146,6 +146,7 @@ public final class NpyRowSource implements RowSource {
             }
             done += len;
         }
+        java.lang.ref.Reference.reachabilityFence(dst); // written through a raw address only
     }
 
     @Override

@@ -105,7 +105,8 @@ final class CpuBlasKernel implements TiledKernel {
             ybBytes[s] = HostMemory.rowChunks(yb[s], m * es, maxBatch)[0];
             xbPtr[s] = typed(HostMemory.pointer(xb[s]));
         }
-        this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, maxBatch);
+        this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, maxBatch,
+                new Object[] {xb, yb, x, y});
         this.r = Nd4j.zeros(t, maxBatch, mt);
         this.ones = Nd4j.ones(t, maxBatch);
         this.rBytes = HostMemory.rowChunks(r, mt * es, maxBatch)[0];

@@ -29,6 +29,8 @@ final class RowGather implements Runnable {
     private final ByteBuffer[] xSlots;
     private final ByteBuffer[] ySlots;
     private final boolean prefetch;
+    /** The arrays whose memory the slots are: held so they outlive any copy the helper still runs. */
+    private final Object slotArrays;
 
     private final Object lock = new Object();
     private volatile long requested;
@@ -44,7 +46,7 @@ final class RowGather implements Runnable {
     private int slot; // the slot the caller last used
 
     RowGather(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
-            ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch) {
+            ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch, Object slotArrays) {
         this.xRows = xRows;
         this.yRows = yRows;
         this.xPerChunk = xPerChunk;
@@ -54,6 +56,7 @@ final class RowGather implements Runnable {
         this.xSlots = xSlots;
         this.ySlots = ySlots;
         this.prefetch = (long) maxBatch * xRowBytes >= PREFETCH_MIN_BYTES;
+        this.slotArrays = slotArrays;
     }
 
     /**

@@ -204,8 +204,10 @@ public final class Sweep {
         private final java.nio.DoubleBuffer d;
         private final java.nio.FloatBuffer f;
         private final int len;
+        private final INDArray array; // held: the buffers are views of its memory
 
         Host(INDArray a) {
+            this.array = a;
             boolean dbl = a.dataType() == DataType.DOUBLE;
             this.len = (int) a.length();
             ByteBuffer bytes = HostMemory.rowChunks(a.reshape(1, a.length()), len * (dbl ? 8 : 4), 1)[0];
