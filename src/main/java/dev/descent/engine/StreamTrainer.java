@@ -94,7 +94,14 @@ public final class StreamTrainer {
 
         @Override
         public void close() {
-            reader.shutdownNow();
+            // No interrupt: an interrupted FileChannel read closes the channel, and the source is reused
+            // (final MSE after an early stop). A read still under way is left to finish.
+            reader.shutdown();
+            try {
+                reader.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

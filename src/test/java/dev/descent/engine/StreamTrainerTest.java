@@ -80,6 +80,21 @@ class StreamTrainerTest extends SeededTest {
     }
 
     @Test
+    void aDivergedRunStopsAndLeavesTheFilesReadable() throws Exception {
+        Dataset d = new SyntheticData(5000, 4, 1, 0.1, DataType.DOUBLE, 4).generate().data();
+        Trainer.Config c = Trainer.Config.defaults().withBatchSize(10).withEpochs(5);
+        try (NpyRowSource src = files(d)) {
+            StreamTrainer st = new StreamTrainer(Optimizers.create("sgd", new Schedule.Constant(50), 0, 0), c, 1000);
+            TrainingResult r = st.train(src, LinearModel.zeros(4, 1, DataType.DOUBLE));
+            assertEquals(StopReason.DIVERGED, r.stop());
+            assertTrue(r.message().startsWith("diverged at epoch 1"), r.message());
+            double mse = new StreamTrainer(Optimizers.create("sgd", new Schedule.Constant(0.01), 0, 0), c, 1000)
+                    .mse(src, LinearModel.zeros(4, 1, DataType.DOUBLE));
+            assertEquals(d.y().mul(d.y()).meanNumber().doubleValue(), mse, Tolerances.ROUNDING_F64 * mse);
+        }
+    }
+
+    @Test
     void badFilesAreRefusedNamingTheFile() throws Exception {
         Path x = tmp.resolve("x.npy");
         Path y = tmp.resolve("y.npy");
