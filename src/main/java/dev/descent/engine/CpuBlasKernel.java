@@ -140,7 +140,11 @@ final class CpuBlasKernel implements TiledKernel {
         for (int s = 0; s < b; s += block) {
             int bs = Math.min(block, b - s);
             double beta = s == 0 ? 0.0 : 1.0;
-            Pointer xbp = loadBatch(order, start + s, bs);
+            // The rows asked for next: this batch's next block, or else the next batch's first (assuming the
+            // same batch size; a wrong guess costs a wasted prefetch and a gather on this thread).
+            int rest = b - s - bs;
+            int nextB = rest > 0 ? Math.min(block, rest) : Math.min(block, b);
+            Pointer xbp = loadBatch(order, start + s, bs, nextB);
             forward(xbp, bs);
             sq += dot(bs * mt, rPtr, rPtr);
             // gW = (2/(b·m)) · Xbᵀ·r
@@ -158,7 +162,7 @@ final class CpuBlasKernel implements TiledKernel {
     @Override
     public double squaredError(INDArray theta, int start, int b) {
         bind(theta);
-        Pointer xbp = loadBatch(null, start, b);
+        Pointer xbp = loadBatch(null, start, b, 0);
         forward(xbp, b);
         return dot(b * mt, rPtr, rPtr);
     }
@@ -171,7 +175,7 @@ final class CpuBlasKernel implements TiledKernel {
     @Override
     public void columnSquaredErrors(INDArray theta, int start, int b, double[] sums) {
         bind(theta);
-        forward(loadBatch(null, start, b), b);
+        forward(loadBatch(null, start, b, 0), b);
         for (int i = 0; i < b; i++) {
             for (int c = 0; c < mt; c++) {
                 double v = dbl ? rBytes.getDouble((i * mt + c) * 8) : rBytes.getFloat((i * mt + c) * 4);
@@ -190,7 +194,7 @@ final class CpuBlasKernel implements TiledKernel {
     }
 
     /** Fills R with B − Yb and returns a pointer to Xb (X itself when the rows are contiguous). */
-    private Pointer loadBatch(int[] order, int start, int b) {
+    private Pointer loadBatch(int[] order, int start, int b, int nextB) {
         if (b < 1 || b > maxBatch) {
             throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
         }
@@ -204,7 +208,7 @@ final class CpuBlasKernel implements TiledKernel {
             xView.position((long) start * nx);
             return xView;
         }
-        int slot = gather.gather(order, start, b);
+        int slot = gather.gather(order, start, b, nextB);
         ByteBuffer y = ybBytes[slot];
         for (int i = 0; i < b; i++, ro += mt * es) {
             residualRow(y, i * m * es, ro, bo);

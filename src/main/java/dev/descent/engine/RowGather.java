@@ -64,7 +64,7 @@ final class RowGather implements Runnable {
      * starts fetching {@code order[start+b..start+2b)} into the other slot. order: not modified, and its
      * entries must not change until the next call.
      */
-    int gather(int[] order, int start, int b) {
+    int gather(int[] order, int start, int b, int nextB) {
         long pending = requested;
         while (completed != pending) {
             Thread.onSpinWait();
@@ -79,8 +79,9 @@ final class RowGather implements Runnable {
         reqOrder = null; // consumed (or superseded)
         slot = s;
         int next = start + b;
-        if (prefetch && (long) b * xRowBytes >= PREFETCH_MIN_BYTES && next < order.length) {
-            request(order, next, Math.min(b, order.length - next), 1 - s);
+        int nb = Math.min(nextB, order.length - next);
+        if (prefetch && nb > 0 && (long) nb * xRowBytes >= PREFETCH_MIN_BYTES) {
+            request(order, next, nb, 1 - s);
         }
         return s;
     }
