@@ -1,6 +1,8 @@
 package dev.descent.engine;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -8,75 +10,94 @@ import java.util.concurrent.locks.LockSupport;
  * batches, the next batch ahead on a helper thread while the caller computes on this one.
  *
  * <p>A shuffled epoch is memory-latency bound: each row is a cache (and TLB) miss. Gathering batch k+1
- * while the BLAS calls of batch k run hides the smaller of the two costs. A prefetch is used only when the
- * next call asks for exactly the rows that were fetched (same order array, start + b, b); otherwise the
- * call waits for the helper to go idle and gathers itself. The helper spins briefly between batches,
- * then parks, and ends after {@link #IDLE_NANOS} without work, so an abandoned gather leaks no thread.
- * Nothing is allocated per batch.
+ * while the BLAS calls of batch k run hides the smaller of the two costs; and the work is shared: the
+ * rows of a request are claimed in chunks by whichever thread is free, so a caller that finishes its
+ * computation before the helper has fetched everything copies the remaining chunks itself instead of
+ * waiting (per row, the two cores then split gather + compute rather than each waiting on the slower).
+ * Every row lands at its own place in the slot, so who copied it does not change a bit.
+ *
+ * <p>A prefetch is used only when the next call asks for exactly the rows that were requested (same
+ * order array, start + b, b); otherwise the call cancels it, waits for the chunks in flight and gathers
+ * itself. The helper spins briefly between requests, then parks, and ends after {@link #IDLE_NANOS}
+ * without work, so an abandoned gather leaks no thread. Nothing is allocated per batch.
  */
 final class RowGather implements Runnable {
     /** Batches of at least this many bytes of X are prefetched: below it the hand-off costs more than it hides. */
     static final long PREFETCH_MIN_BYTES = 32 * 1024;
+    /** Bytes of X per claimed chunk: a few microseconds of copying, far more than a claim costs. */
+    static final int CHUNK_BYTES = 8 * 1024;
     private static final long IDLE_NANOS = 200_000_000L;
     private static final long SPIN_NANOS = 50_000L;
 
-    private final ByteBuffer[] xRows;
-    private final ByteBuffer[] yRows;
-    private final int xPerChunk;
-    private final int yPerChunk;
+    private final Copier mine; // the caller's buffers
+    private final Copier helpers; // the helper's duplicates (a ByteBuffer is not shared between threads)
     private final int xRowBytes;
-    private final int yRowBytes;
-    private final ByteBuffer[] xSlots;
-    private final ByteBuffer[] ySlots;
+    private final int chunk; // rows per claim
     private final boolean prefetch;
     /** The arrays whose memory the slots are: held so they outlive any copy the helper still runs. */
     private final Object slotArrays;
 
     private final Object lock = new Object();
-    private volatile long requested;
-    private volatile long completed;
     private boolean alive; // guarded by lock
     private volatile Thread helper;
-    // The pending request: written before `requested` is incremented (under lock), read after.
+
+    /**
+     * The request being fetched: its row count b in the high 32 bits, the next unclaimed row in the low 32.
+     * A claim is a compare-and-set on the whole word and the limit is read from the same word, so a thread
+     * holding a stale word cannot claim rows of a finished request: the caller replaces the word only once
+     * every row claimed on it has been copied. (A word that recurs holds the same meaning for the newer
+     * request, whose fields are read after the claim.)
+     */
+    private final AtomicLong claim = new AtomicLong();
+    /** Rows of the current request copied so far (by either thread). */
+    private final AtomicInteger copied = new AtomicInteger();
+    // The current request: written before `claim` publishes it, read after a claim on it succeeds.
     private int[] reqOrder;
     private int reqStart;
     private int reqB;
     private int reqSlot;
+    private boolean pending; // caller only: a request is outstanding
 
     private int slot; // the slot the caller last used
 
     RowGather(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
             ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch, Object slotArrays) {
-        this.xRows = xRows;
-        this.yRows = yRows;
-        this.xPerChunk = xPerChunk;
-        this.yPerChunk = yPerChunk;
+        this.mine = new Copier(xRows, xPerChunk, xRowBytes, yRows, yPerChunk, yRowBytes, xSlots, ySlots);
+        this.helpers = new Copier(duplicates(xRows), xPerChunk, xRowBytes, duplicates(yRows), yPerChunk, yRowBytes,
+                duplicates(xSlots), duplicates(ySlots));
         this.xRowBytes = xRowBytes;
-        this.yRowBytes = yRowBytes;
-        this.xSlots = xSlots;
-        this.ySlots = ySlots;
+        this.chunk = Math.max(1, CHUNK_BYTES / xRowBytes);
         this.prefetch = (long) maxBatch * xRowBytes >= PREFETCH_MIN_BYTES;
         this.slotArrays = slotArrays;
     }
 
+    private static ByteBuffer[] duplicates(ByteBuffer[] a) {
+        ByteBuffer[] d = new ByteBuffer[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i].duplicate();
+        }
+        return d;
+    }
+
     /**
      * Makes rows {@code order[start..start+b)} available in a slot and returns the slot; when large enough,
-     * starts fetching {@code order[start+b..start+2b)} into the other slot. order: not modified, and its
+     * starts fetching {@code order[start+b..start+b+nextB)} into the other slot. order: not modified, and its
      * entries must not change until the next call.
      */
     int gather(int[] order, int start, int b, int nextB) {
-        long pending = requested;
-        while (completed != pending) {
-            Thread.onSpinWait();
-        }
         int s;
-        if (pending > 0 && reqOrder == order && reqStart == start && reqB == b) {
+        if (pending && reqOrder == order && reqStart == start && reqB == b) {
+            claimAndCopy(mine); // whatever the helper has not claimed yet
+            while (copied.get() != b) { // chunks the helper is still copying
+                Thread.onSpinWait();
+            }
             s = reqSlot;
         } else {
+            cancel();
             s = slot;
-            copy(order, start, b, s);
+            mine.copy(order, start, 0, b, s);
         }
-        reqOrder = null; // consumed (or superseded)
+        pending = false;
         slot = s;
         int next = start + b;
         int nb = Math.min(nextB, order.length - next);
@@ -86,14 +107,32 @@ final class RowGather implements Runnable {
         return s;
     }
 
+    /** Stops an outstanding request: no further chunk is claimed, and those claimed are finished. */
+    private void cancel() {
+        if (!pending) {
+            return;
+        }
+        long c;
+        do {
+            c = claim.get();
+        } while (!claim.compareAndSet(c, word(reqB, reqB)));
+        int claimed = Math.min((int) c, reqB);
+        while (copied.get() != claimed) {
+            Thread.onSpinWait();
+        }
+        pending = false;
+    }
+
     private void request(int[] order, int start, int b, int s) {
         reqOrder = order;
         reqStart = start;
         reqB = b;
         reqSlot = s;
+        copied.set(0);
+        claim.set(word(b, 0)); // publishes the fields above
+        pending = true;
         Thread t;
         synchronized (lock) {
-            requested = requested + 1;
             if (!alive) {
                 alive = true;
                 t = new Thread(this, "descent-row-gather");
@@ -107,14 +146,31 @@ final class RowGather implements Runnable {
         LockSupport.unpark(t);
     }
 
+    /** Claims chunks of the current request and copies them until none is left; true if any was copied. */
+    private boolean claimAndCopy(Copier with) {
+        boolean any = false;
+        while (true) {
+            long c = claim.get();
+            int i = (int) c;
+            int b = (int) (c >>> 32);
+            if (i >= b) {
+                return any;
+            }
+            if (claim.compareAndSet(c, c + chunk)) {
+                // The claim holds on the live request: its fields stay as they are until `copied` reaches b.
+                int len = Math.min(chunk, b - i);
+                with.copy(reqOrder, reqStart, i, len, reqSlot);
+                copied.addAndGet(len);
+                any = true;
+            }
+        }
+    }
+
     @Override
     public void run() {
         long idleSince = System.nanoTime();
         while (true) {
-            long r = requested;
-            if (r != completed) {
-                copy(reqOrder, reqStart, reqB, reqSlot);
-                completed = r;
+            if (claimAndCopy(helpers)) {
                 idleSince = System.nanoTime();
                 continue;
             }
@@ -125,7 +181,8 @@ final class RowGather implements Runnable {
                 LockSupport.parkNanos(this, 1_000_000L);
             } else {
                 synchronized (lock) {
-                    if (requested == completed) {
+                    long c = claim.get();
+                    if ((int) c >= (int) (c >>> 32)) {
                         alive = false;
                         return;
                     }
@@ -134,22 +191,52 @@ final class RowGather implements Runnable {
         }
     }
 
-    private void copy(int[] order, int start, int b, int s) {
-        ByteBuffer y = ySlots[s];
-        for (int i = 0; i < b; i++) { // Y's scattered reads first: independent loads the CPU overlaps
-            int row = order[start + i];
-            ByteBuffer src = yRows[row / yPerChunk];
-            int at = (row % yPerChunk) * yRowBytes;
-            switch (yRowBytes) { // one float or double: a plain load, cheaper than a bulk copy's call
-                case 4 -> y.putInt(i * 4, src.getInt(at));
-                case 8 -> y.putLong(i * 8, src.getLong(at));
-                default -> y.put(i * yRowBytes, src, at, yRowBytes);
-            }
+    private static long word(int b, int next) {
+        return (long) b << 32 | next;
+    }
+
+    /** One thread's views of the source rows and the slots. */
+    private static final class Copier {
+        private final ByteBuffer[] xRows;
+        private final ByteBuffer[] yRows;
+        private final int xPerChunk;
+        private final int yPerChunk;
+        private final int xRowBytes;
+        private final int yRowBytes;
+        private final ByteBuffer[] xSlots;
+        private final ByteBuffer[] ySlots;
+
+        Copier(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
+                ByteBuffer[] xSlots, ByteBuffer[] ySlots) {
+            this.xRows = xRows;
+            this.yRows = yRows;
+            this.xPerChunk = xPerChunk;
+            this.yPerChunk = yPerChunk;
+            this.xRowBytes = xRowBytes;
+            this.yRowBytes = yRowBytes;
+            this.xSlots = xSlots;
+            this.ySlots = ySlots;
         }
-        ByteBuffer x = xSlots[s];
-        for (int i = 0; i < b; i++) {
-            int row = order[start + i];
-            x.put(i * xRowBytes, xRows[row / xPerChunk], (row % xPerChunk) * xRowBytes, xRowBytes);
+
+        /** Copies rows order[start+from .. start+from+len) to positions from.. of slot s. */
+        void copy(int[] order, int start, int from, int len, int s) {
+            ByteBuffer y = ySlots[s];
+            int to = from + len;
+            for (int i = from; i < to; i++) { // Y's scattered reads first: independent loads the CPU overlaps
+                int row = order[start + i];
+                ByteBuffer src = yRows[row / yPerChunk];
+                int at = (row % yPerChunk) * yRowBytes;
+                switch (yRowBytes) { // one float or double: a plain load, cheaper than a bulk copy's call
+                    case 4 -> y.putInt(i * 4, src.getInt(at));
+                    case 8 -> y.putLong(i * 8, src.getLong(at));
+                    default -> y.put(i * yRowBytes, src, at, yRowBytes);
+                }
+            }
+            ByteBuffer x = xSlots[s];
+            for (int i = from; i < to; i++) {
+                int row = order[start + i];
+                x.put(i * xRowBytes, xRows[row / xPerChunk], (row % xPerChunk) * xRowBytes, xRowBytes);
+            }
         }
     }
 }

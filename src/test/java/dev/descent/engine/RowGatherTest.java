@@ -2,6 +2,7 @@ package dev.descent.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.SeededTest;
@@ -9,6 +10,9 @@ import dev.descent.Tolerances;
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
 import dev.descent.data.SyntheticData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,6 +81,75 @@ class RowGatherTest extends SeededTest {
                 assertEquals(refLoss, loss, Tolerances.ROUNDING_F64 * refLoss);
             }
         }
+    }
+
+    /**
+     * Many gathers straight on a RowGather, most asking for the rows prefetched by the call before (which the
+     * caller and the helper then share), some not (which cancels the prefetch): every row lands where it
+     * belongs, every time. A lost or doubly counted chunk hangs the caller, hence the timeout.
+     */
+    @Test
+    void sharedAndCancelledPrefetchesPutEveryRowInPlace() {
+        int n = 20_000;
+        int cols = 64; // 256-byte rows: 32 rows per claimed chunk, 128 rows = the prefetch threshold
+        int rowBytes = cols * 4;
+        int maxBatch = 700;
+        ByteBuffer x = ByteBuffer.allocateDirect(n * rowBytes).order(ByteOrder.nativeOrder());
+        ByteBuffer y = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < cols; c++) {
+                x.putInt((r * cols + c) * 4, r * cols + c);
+            }
+            y.putInt(r * 4, -r);
+        }
+        ByteBuffer[] xs = new ByteBuffer[2];
+        ByteBuffer[] ys = new ByteBuffer[2];
+        for (int s = 0; s < 2; s++) {
+            xs[s] = ByteBuffer.allocateDirect(maxBatch * rowBytes).order(ByteOrder.nativeOrder());
+            ys[s] = ByteBuffer.allocateDirect(maxBatch * 4).order(ByteOrder.nativeOrder());
+        }
+        // 20,000 rows in 1,000-row chunks: rows are found through the chunk arrays as in the kernel
+        int perChunk = 1000;
+        ByteBuffer[] xChunks = new ByteBuffer[n / perChunk];
+        ByteBuffer[] yChunks = new ByteBuffer[n / perChunk];
+        for (int k = 0; k < xChunks.length; k++) {
+            xChunks[k] = x.slice(k * perChunk * rowBytes, perChunk * rowBytes).order(ByteOrder.nativeOrder());
+            yChunks[k] = y.slice(k * perChunk * 4, perChunk * 4).order(ByteOrder.nativeOrder());
+        }
+        RowGather g = new RowGather(xChunks, perChunk, rowBytes, yChunks, perChunk, 4, xs, ys, maxBatch, null);
+        assertTrue(128L * rowBytes >= RowGather.PREFETCH_MIN_BYTES && 127L * rowBytes < RowGather.PREFETCH_MIN_BYTES);
+        java.util.Random rnd = new java.util.Random(SEED);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            int start = 0;
+            int b = 300;
+            for (int call = 0; call < 20_000; call++) {
+                int nextB = 100 + rnd.nextInt(maxBatch - 99); // some below the prefetch threshold
+                int s = g.gather(order, start, b, nextB);
+                for (int i = 0; i < b; i++) {
+                    int row = order[start + i];
+                    assertEquals(-row, ys[s].getInt(i * 4), "call " + call + " y row " + i);
+                    assertEquals(row * cols, xs[s].getInt(i * rowBytes), "call " + call + " x row " + i);
+                    assertEquals(row * cols + cols - 1, xs[s].getInt(i * rowBytes + rowBytes - 4), "call " + call);
+                }
+                if (rnd.nextInt(4) == 0 || start + b + nextB > n) { // not the rows asked for next
+                    b = 100 + rnd.nextInt(maxBatch - 99);
+                    start = rnd.nextInt(n - b + 1);
+                } else {
+                    start += b;
+                    b = nextB;
+                }
+            }
+        });
     }
 
     @Test
