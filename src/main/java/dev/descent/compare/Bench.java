@@ -158,8 +158,9 @@ public final class Bench {
                         cells.add(c);
                         sink.accept(c);
                         // DL4J's per-batch arrays live off-heap until the collector finds their wrappers: reclaim
-                        // them between cells, outside the timed epochs, so a long grid does not run out of memory.
-                        System.gc();
+                        // them between cells, outside the timed epochs, so a long grid does not run out of memory
+                        // and the next cell's timing does not share the cores with their freeing.
+                        Settle.quiet();
                     }
                     data.x().close();
                     data.y().close();

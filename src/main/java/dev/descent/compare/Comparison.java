@@ -108,9 +108,11 @@ public final class Comparison {
             Recorder e = new Recorder(r == 0);
             trainer.train(train, null, initial, e);
             engine.add(e);
+            Settle.quiet(); // neither side is timed while the other's leftovers are freed
             Recorder d = new Recorder(r == 0);
             reference.train(train, initial, d);
             dl4j.add(d);
+            Settle.quiet();
         }
         int epochs = engine.get(0).stats.size();
         List<Row> rows = new ArrayList<>();
