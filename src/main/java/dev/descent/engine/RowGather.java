@@ -40,6 +40,8 @@ final class RowGather implements Runnable {
     private final Object lock = new Object();
     private boolean alive; // guarded by lock
     private volatile Thread helper;
+    /** Set when the helper's copy threw (a row out of range): the caller rethrows it instead of waiting. */
+    private volatile Throwable failure;
 
     /**
      * The request being fetched: its row count b in the high 32 bits, the next unclaimed row in the low 32.
@@ -88,9 +90,7 @@ final class RowGather implements Runnable {
         int s;
         if (pending && reqOrder == order && reqStart == start && reqB == b) {
             claimAndCopy(mine); // whatever the helper has not claimed yet
-            while (copied.get() != b) { // chunks the helper is still copying
-                Thread.onSpinWait();
-            }
+            awaitCopied(b); // chunks the helper is still copying
             s = reqSlot;
         } else {
             cancel();
@@ -117,10 +117,18 @@ final class RowGather implements Runnable {
             c = claim.get();
         } while (!claim.compareAndSet(c, word(reqB, reqB)));
         int claimed = Math.min((int) c, reqB);
-        while (copied.get() != claimed) {
+        awaitCopied(claimed);
+        pending = false;
+    }
+
+    private void awaitCopied(int rows) {
+        while (copied.get() != rows) {
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("the row gather's helper thread failed: " + f, f);
+            }
             Thread.onSpinWait();
         }
-        pending = false;
     }
 
     private void request(int[] order, int start, int b, int s) {
@@ -168,6 +176,17 @@ final class RowGather implements Runnable {
 
     @Override
     public void run() {
+        try {
+            serve();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            synchronized (lock) {
+                alive = false;
+            }
+        }
+    }
+
+    private void serve() {
         long idleSince = System.nanoTime();
         while (true) {
             if (claimAndCopy(helpers)) {

@@ -2,6 +2,7 @@ package dev.descent.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,29 @@ class RowGatherTest extends SeededTest {
                     b = nextB;
                 }
             }
+        });
+    }
+
+    /** A row out of range in a prefetched batch fails the call that needs it; it does not hang it. */
+    @Test
+    void aFailedPrefetchIsReportedNotAwaited() {
+        int rowBytes = 256;
+        int n = 1000;
+        int b = 200; // 51 KB: prefetched
+        ByteBuffer x = ByteBuffer.allocateDirect(n * rowBytes);
+        ByteBuffer y = ByteBuffer.allocateDirect(n * 4);
+        ByteBuffer[] xs = {ByteBuffer.allocateDirect(b * rowBytes), ByteBuffer.allocateDirect(b * rowBytes)};
+        ByteBuffer[] ys = {ByteBuffer.allocateDirect(b * 4), ByteBuffer.allocateDirect(b * 4)};
+        RowGather g = new RowGather(new ByteBuffer[] {x}, n, rowBytes, new ByteBuffer[] {y}, n, 4, xs, ys, b, null);
+        int[] order = new int[2 * b];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        order[b + 1] = n + 7; // in the second batch, which the first call prefetches
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            g.gather(order, 0, b, b);
+            Thread.sleep(100); // the helper has met the bad row by now
+            assertThrows(RuntimeException.class, () -> g.gather(order, b, b, b));
         });
     }
 
