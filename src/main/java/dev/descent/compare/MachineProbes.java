@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <li>{@link #streamRead}: one sequential pass over an array's bytes (OpenBLAS asum, which reads every
  * element once and keeps only a scalar): the bandwidth bound of an in-order epoch;</li>
  * <li>{@link #gather}: copying whole rows in a shuffled order into a batch buffer, as a shuffled epoch must:
- * the random-access bound;</li>
+ * the random-access bound of one thread (the engine's gather runs on two and can pass it);</li>
  * <li>{@link #gemm}: a square gemm's FLOP/s, the compute bound.</li>
  * </ul>
  * Each probe is repeated and the best time kept (as STREAM does): the bound is what the machine can do.

@@ -76,7 +76,7 @@ final class RowGather implements Runnable {
     private static ByteBuffer[] duplicates(ByteBuffer[] a) {
         ByteBuffer[] d = new ByteBuffer[a.length];
         for (int i = 0; i < a.length; i++) {
-            d[i] = a[i].duplicate();
+            d[i] = a[i].duplicate().order(a[i].order()); // a duplicate starts big-endian
         }
         return d;
     }
