@@ -159,14 +159,13 @@ final class RowGather implements Runnable {
         boolean any = false;
         while (true) {
             long c = claim.get();
-            int i = (int) c;
-            int b = (int) (c >>> 32);
-            if (i >= b) {
+            if (exhausted(c)) {
                 return any;
             }
             if (claim.compareAndSet(c, c + chunk)) {
                 // The claim holds on the live request: its fields stay as they are until `copied` reaches b.
-                int len = Math.min(chunk, b - i);
+                int i = (int) c;
+                int len = Math.min(chunk, (int) (c >>> 32) - i);
                 with.copy(reqOrder, reqStart, i, len, reqSlot);
                 copied.addAndGet(len);
                 any = true;
@@ -200,8 +199,7 @@ final class RowGather implements Runnable {
                 LockSupport.parkNanos(this, 1_000_000L);
             } else {
                 synchronized (lock) {
-                    long c = claim.get();
-                    if ((int) c >= (int) (c >>> 32)) {
+                    if (exhausted(claim.get())) {
                         alive = false;
                         return;
                     }
@@ -212,6 +210,11 @@ final class RowGather implements Runnable {
 
     private static long word(int b, int next) {
         return (long) b << 32 | next;
+    }
+
+    /** Every row of the word's request has been claimed. */
+    private static boolean exhausted(long word) {
+        return (int) word >= (int) (word >>> 32);
     }
 
     /** One thread's views of the source rows and the slots. */
