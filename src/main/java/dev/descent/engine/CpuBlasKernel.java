@@ -21,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls per batch and no ND4J op dispatch (which costs 10–40 µs an op, more than a whole batch-32
  * step). For nY = 1 the products are gemv, about 7× faster than a gemm of width one.
  *
- * <p>Per batch: R ← B − Yb (rows gathered from Y), R ← Xb·W + R (so R = Xb·W + B − Yb),
- * gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1. Without shuffling Xb is X's own memory (no copy); with
+ * <p>Per batch: R ← Xb·W, R ← R + 1·Bᵀ, R ← R − Yb (DL4J's order: its output layer's preOut = X·W + b,
+ * then preOut − y, one rounding each), gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1: five BLAS calls and no
+ * loop over elements in Java. Without shuffling Xb is X's own memory (no copy); with
  * shuffling the batch's rows of X and Y are copied into preallocated buffers by a {@link RowGather},
  * which fetches the next batch on a helper thread while this one computes when batches are large.
  */
@@ -41,17 +42,15 @@ final class CpuBlasKernel implements TiledKernel {
     private final int maxBatch;
     private final int block; // rows per block of a batch (see gradient)
 
-    private final ByteBuffer[] xRows;
-    private final ByteBuffer[] yRows;
-    private final int xRowsPerChunk;
-    private final int yRowsPerChunk;
-    private final long xAddress;
-
     private final INDArray[] xb = new INDArray[2]; // maxBatch×nX gather buffers (two slots: see RowGather)
     private final INDArray[] yb = new INDArray[2]; // maxBatch×m gathered targets
-    private final INDArray r; // maxBatch×m residual
+    private final INDArray r; // maxBatch×(tile·m) residual
     private final INDArray ones; // maxBatch
-    private final ByteBuffer[] ybBytes = new ByteBuffer[2];
+    private final Pointer[] ybPtr = new Pointer[2];
+    private final Pointer yView; // moved over Y for contiguous batches
+    private Pointer ybp; // the current batch's targets (set by loadBatch)
+    private final INDArray tiling; // held: tilePtr points into it
+    private final Pointer tilePtr; // m × tile·m: column k·m + j selects target j (tiled kernels only)
     private final ByteBuffer rBytes;
     private final Pointer[] xbPtr = new Pointer[2];
     private final RowGather gather;
@@ -62,7 +61,6 @@ final class CpuBlasKernel implements TiledKernel {
     private INDArray lastTheta;
     private Pointer thetaW;
     private Pointer thetaB;
-    private ByteBuffer thetaBytes;
     private INDArray lastGrad;
     private Pointer gradW;
     private Pointer gradB;
@@ -90,20 +88,21 @@ final class CpuBlasKernel implements TiledKernel {
         this.n = data.size();
         this.maxBatch = maxBatch;
         this.block = Math.max(64, BLOCK_BYTES / (nx * es));
-        this.xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
-        this.yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
-        this.xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
-        this.yRows = HostMemory.rowChunks(y, m * es, yRowsPerChunk);
-        this.xAddress = HostMemory.pointer(x).address();
+        int xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
+        int yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
+        ByteBuffer[] xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
+        ByteBuffer[] yRows = HostMemory.rowChunks(y, m * es, yRowsPerChunk);
 
         DataType t = data.dataType();
         ByteBuffer[] xbBytes = new ByteBuffer[2];
+        ByteBuffer[] ybBytes = new ByteBuffer[2];
         for (int s = 0; s < 2; s++) {
             xb[s] = Nd4j.zeros(t, maxBatch, nx);
             yb[s] = Nd4j.zeros(t, maxBatch, m);
             xbBytes[s] = HostMemory.rowChunks(xb[s], nx * es, maxBatch)[0];
             ybBytes[s] = HostMemory.rowChunks(yb[s], m * es, maxBatch)[0];
             xbPtr[s] = typed(HostMemory.pointer(xb[s]));
+            ybPtr[s] = typed(HostMemory.pointer(yb[s]));
         }
         this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, maxBatch,
                 new Object[] {xb, yb, x, y});
@@ -113,6 +112,15 @@ final class CpuBlasKernel implements TiledKernel {
         this.rPtr = typed(HostMemory.pointer(r));
         this.onesPtr = typed(HostMemory.pointer(ones));
         this.xView = typed(HostMemory.pointer(x));
+        this.yView = typed(HostMemory.pointer(y));
+        INDArray tiling = Nd4j.zeros(t, m, mt);
+        for (int k = 0; k < tile; k++) {
+            for (int j = 0; j < m; j++) {
+                tiling.putScalar(j, (long) k * m + j, 1.0);
+            }
+        }
+        this.tiling = tiling;
+        this.tilePtr = typed(HostMemory.pointer(tiling));
     }
 
     private Pointer typed(BytePointer p) {
@@ -184,48 +192,36 @@ final class CpuBlasKernel implements TiledKernel {
         }
     }
 
-    /** R ← Xb·W + B − Yb for the rows already addressed by {@code xbp}. */
+    /** R ← Xb·W + B − Yb for the rows loaded by {@link #loadBatch} ({@code xbp} and {@link #ybp}). */
     private void forward(Pointer xbp, int b) {
         if (mt == 1) {
-            gemv(false, b, nx, 1.0, xbp, nx, thetaW, 1.0, rPtr);
+            gemv(false, b, nx, 1.0, xbp, nx, thetaW, 0.0, rPtr);
         } else {
-            gemm(false, b, mt, nx, 1.0, xbp, nx, thetaW, mt, 1.0, rPtr, mt);
+            gemm(false, b, mt, nx, 1.0, xbp, nx, thetaW, mt, 0.0, rPtr, mt);
+        }
+        ger(b, mt, onesPtr, thetaB, rPtr); // R ← R + 1·Bᵀ
+        if (tile == 1) {
+            axpy(b * m, -1.0, ybp, rPtr); // R ← R − Yb, rows of Yb and R alike m wide
+        } else {
+            // R ← R − Yb·T: T (m × tile·m) holds one 1 per column, so each product term is exactly a target
+            gemm(false, b, mt, m, -1.0, ybp, m, tilePtr, mt, 1.0, rPtr, mt);
         }
     }
 
-    /** Fills R with B − Yb and returns a pointer to Xb (X itself when the rows are contiguous). */
+    /** Points {@link #ybp} at the batch's targets and returns a pointer to its inputs (X and Y themselves in order). */
     private Pointer loadBatch(int[] order, int start, int b, int nextB) {
         if (b < 1 || b > maxBatch) {
             throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
         }
-        int bo = nx * mt * es;
-        int ro = 0;
-        if (order == null) { // X's own rows, no copy; R ← B − Y row by row
-            for (int i = 0; i < b; i++, ro += mt * es) {
-                int row = start + i;
-                residualRow(yRows[row / yRowsPerChunk], (row % yRowsPerChunk) * m * es, ro, bo);
-            }
+        if (order == null) { // X's and Y's own rows, no copy
+            yView.position((long) start * m);
+            ybp = yView;
             xView.position((long) start * nx);
             return xView;
         }
         int slot = gather.gather(order, start, b, nextB);
-        ByteBuffer y = ybBytes[slot];
-        for (int i = 0; i < b; i++, ro += mt * es) {
-            residualRow(y, i * m * es, ro, bo);
-        }
+        ybp = ybPtr[slot];
         return xbPtr[slot];
-    }
-
-    /** R's row at byte {@code ro} ← B − (the target row at byte {@code yo} of {@code yc}); model k reads target j % m. */
-    private void residualRow(ByteBuffer yc, int yo, int ro, int bo) {
-        for (int j = 0; j < mt; j++) {
-            int yj = j % m;
-            if (dbl) {
-                rBytes.putDouble(ro + 8 * j, thetaBytes.getDouble(bo + 8 * j) - yc.getDouble(yo + 8 * yj));
-            } else {
-                rBytes.putFloat(ro + 4 * j, thetaBytes.getFloat(bo + 4 * j) - yc.getFloat(yo + 4 * yj));
-            }
-        }
     }
 
     private void bind(INDArray theta) {
@@ -236,7 +232,6 @@ final class CpuBlasKernel implements TiledKernel {
         BytePointer p = HostMemory.pointer(theta);
         thetaW = typed(p);
         thetaB = typed(p).position((long) nx * mt);
-        thetaBytes = HostMemory.rowChunks(theta, mt * es, nx + 1)[0];
         lastTheta = theta;
     }
 
@@ -283,6 +278,26 @@ final class CpuBlasKernel implements TiledKernel {
         } else {
             openblas.cblas_sgemm(CblasRowMajor, t, CblasNoTrans, rows, cols, k, (float) alpha, (FloatPointer) a, lda,
                     (FloatPointer) bm, ldb, (float) beta, (FloatPointer) c, ldc);
+        }
+    }
+
+    /** A ← A + x·yᵀ for the rows×cols matrix A (row-major, lda = cols), alpha 1. */
+    private void ger(int rows, int cols, Pointer x, Pointer y, Pointer a) {
+        if (dbl) {
+            openblas.cblas_dger(CblasRowMajor, rows, cols, 1.0, (DoublePointer) x, 1, (DoublePointer) y, 1,
+                    (DoublePointer) a, cols);
+        } else {
+            openblas.cblas_sger(CblasRowMajor, rows, cols, 1f, (FloatPointer) x, 1, (FloatPointer) y, 1, (FloatPointer) a,
+                    cols);
+        }
+    }
+
+    /** y ← y + alpha·x over len elements. */
+    private void axpy(int len, double alpha, Pointer x, Pointer y) {
+        if (dbl) {
+            openblas.cblas_daxpy(len, alpha, (DoublePointer) x, 1, (DoublePointer) y, 1);
+        } else {
+            openblas.cblas_saxpy(len, (float) alpha, (FloatPointer) x, 1, (FloatPointer) y, 1);
         }
     }
 

@@ -69,6 +69,30 @@ abstract class GradientKernelContract extends SeededTest {
         }
     }
 
+    /**
+     * R = fl(fl(fl(X·W) + B) − Y), the order of DL4J's output layer (preOut = X·W + b, then preOut − y). In
+     * float32 (spacing 8 at 1e8) with X·W = 1e8, B = 4, Y = 99999992: 1e8 + 4 ties to 1e8 (even), so R = 8;
+     * the other grouping, X·W + (B − Y), ties 4 − 99999992 to −99999984 and gives R = 16.
+     */
+    @ParameterizedTest(name = "nY={0}, shuffled={1}")
+    @CsvSource({"1, false", "1, true", "2, false", "2, true"})
+    void residualIsRoundedInDl4jOrder(int ny, boolean shuffled) {
+        INDArray x = Nd4j.ones(DataType.FLOAT, 1, 1);
+        INDArray y = Nd4j.valueArrayOf(new long[] {1, ny}, 99999992f);
+        GradientKernel k = kind().create(new Dataset(x, y), 1);
+        INDArray theta = Nd4j.createFromArray(new float[][] {new float[ny], new float[ny]});
+        theta.getRow(0).assign(1e8f);
+        theta.getRow(1).assign(4f);
+        INDArray grad = Nd4j.zeros(DataType.FLOAT, 2, ny);
+        double loss = k.gradient(theta, shuffled ? new int[] {0} : null, 0, 1, grad);
+        assertEquals(64.0, loss, 0.0, "mean of R² with R = 8");
+        float g = 2f / ny * 8f; // (2/(b·m))·Xᵀ·R and (2/(b·m))·Σ R
+        for (int j = 0; j < ny; j++) {
+            assertEquals(g, grad.getFloat(0, j), 0f, "gW");
+            assertEquals(g, grad.getFloat(1, j), 0f, "gB");
+        }
+    }
+
     @Test
     void mseOverWholeSetEqualsPlainComputation() {
         Dataset d = data(101, 3, 2, DataType.DOUBLE, 11);
