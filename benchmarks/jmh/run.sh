@@ -10,6 +10,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 (cd "$root" && mvn -q -B -DskipTests install)
 (cd "$here" && mvn -q -B package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+source "$root/bin/descent-env.sh"
 exec java -Dorg.bytedeco.javacpp.cachedir="${DESCENT_JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
   -cp "$here/target/descent-jmh-0.1.0.jar:$(cat "$here/target/classpath.txt")" org.openjdk.jmh.Main "$@"

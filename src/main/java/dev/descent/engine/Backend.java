@@ -14,6 +14,10 @@ public record Backend(String name, String device, String blas, int threads) {
         boolean cpu = dev.descent.data.HostMemory.cpuBackend();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         String blas = String.valueOf(env.getOrDefault("blas.vendor", "?"));
+        String core = System.getenv("OPENBLAS_CORETYPE"); // read by OpenBLAS when it loads (bin/descent-env.sh)
+        if (cpu && core != null && !core.isBlank()) {
+            blas += " (" + core + " kernels)";
+        }
         String device;
         if (cpu) {
             device = Runtime.getRuntime().availableProcessors() + " cores, "
