@@ -17,13 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The gradient kernel for the CPU backend: OpenBLAS called directly on the arrays' memory, two BLAS
+ * The gradient kernel for the CPU backend: OpenBLAS called directly on the arrays' memory, a few BLAS
  * calls per batch and no ND4J op dispatch (which costs 10–40 µs an op, more than a whole batch-32
  * step). For nY = 1 the products are gemv, about 7× faster than a gemm of width one.
  *
  * <p>Per batch: R ← Xb·W, R ← R + 1·Bᵀ, R ← R − Yb (DL4J's order: its output layer's preOut = X·W + b,
- * then preOut − y, one rounding each), gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1: five BLAS calls and no
- * loop over elements in Java. Without shuffling Xb is X's own memory (no copy); with
+ * then preOut − y, one rounding each), gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1, and the loss R·R:
+ * six BLAS calls and no loop over elements in Java. Without shuffling Xb is X's own memory (no copy); with
  * shuffling the batch's rows of X and Y are copied into preallocated buffers by a {@link RowGather},
  * which fetches the next batch on a helper thread while this one computes when batches are large.
  */
