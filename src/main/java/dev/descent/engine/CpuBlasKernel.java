@@ -113,14 +113,18 @@ final class CpuBlasKernel implements TiledKernel {
         this.onesPtr = typed(HostMemory.pointer(ones));
         this.xView = typed(HostMemory.pointer(x));
         this.yView = typed(HostMemory.pointer(y));
-        INDArray tiling = Nd4j.zeros(t, m, mt);
-        for (int k = 0; k < tile; k++) {
-            for (int j = 0; j < m; j++) {
-                tiling.putScalar(j, (long) k * m + j, 1.0);
+        if (tile > 1) {
+            this.tiling = Nd4j.zeros(t, m, mt);
+            for (int k = 0; k < tile; k++) {
+                for (int j = 0; j < m; j++) {
+                    tiling.putScalar(j, (long) k * m + j, 1.0);
+                }
             }
+            this.tilePtr = typed(HostMemory.pointer(tiling));
+        } else {
+            this.tiling = null;
+            this.tilePtr = null;
         }
-        this.tiling = tiling;
-        this.tilePtr = typed(HostMemory.pointer(tiling));
     }
 
     private Pointer typed(BytePointer p) {

@@ -80,7 +80,7 @@ abstract class GradientKernelContract extends SeededTest {
         INDArray x = Nd4j.ones(DataType.FLOAT, 1, 1);
         INDArray y = Nd4j.valueArrayOf(new long[] {1, ny}, 99999992f);
         GradientKernel k = kind().create(new Dataset(x, y), 1);
-        INDArray theta = Nd4j.createFromArray(new float[][] {new float[ny], new float[ny]});
+        INDArray theta = Nd4j.zeros(DataType.FLOAT, 2, ny);
         theta.getRow(0).assign(1e8f);
         theta.getRow(1).assign(4f);
         INDArray grad = Nd4j.zeros(DataType.FLOAT, 2, ny);
