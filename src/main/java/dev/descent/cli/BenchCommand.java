@@ -29,8 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets",
             "each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine",
             "run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's",
-            "rows on one thread (random-access bound of one core; the engine gathers on two) and a square",
-            "gemm (FLOP/s). Writes bench.csv, bench.json, bench.png."})
+            "rows on two threads, as the engine gathers (random-access bound) and a square gemm (FLOP/s).",
+            "Writes bench.csv, bench.json, bench.png."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -186,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
                 curves.add(new Plots.Curve("DL4J", b, g.stream().mapToDouble(Bench.Cell::dl4jRate).toArray()));
             }
             curves.add(new Plots.Curve("bound: one sequential read of X, Y", b, g.stream().mapToDouble(Bench.Cell::readBoundRate).toArray()));
-            curves.add(new Plots.Curve("bound: one shuffled gather of X (one thread)", b, g.stream().mapToDouble(Bench.Cell::gatherBoundRate).toArray()));
+            curves.add(new Plots.Curve("bound: one shuffled gather of X (two threads)", b, g.stream().mapToDouble(Bench.Cell::gatherBoundRate).toArray()));
             XYChart chart = Plots.lines("samples/s vs batch size: " + e.getKey(), "batch size (log scale)",
                     "samples/s (log scale)", curves, true, 1);
             chart.getStyler().setXAxisLogarithmic(true);

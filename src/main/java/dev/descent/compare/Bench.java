@@ -176,7 +176,8 @@ public final class Bench {
         LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), config.seed() + 1);
         TrainingResult engine = new Trainer(optimizer, tc).train(data, null, initial);
         double engineSeconds = median(engine.history());
-        double gather = MachineProbes.gather(data.x(), batch, config.seed() + 2, 3).seconds();
+        double gather = MachineProbes.gather(data.x(), batch, config.seed() + 2, 3, MachineProbes.GATHER_THREADS)
+                .seconds();
         long dl4jRows = 0;
         double dl4jSeconds = Double.NaN;
         if (config.dl4j()) {

@@ -16,13 +16,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  * <li>{@link #streamRead}: one sequential pass over an array's bytes (OpenBLAS asum, which reads every
  * element once and keeps only a scalar): the bandwidth bound of an in-order epoch;</li>
- * <li>{@link #gather}: copying whole rows in a shuffled order into a batch buffer, as a shuffled epoch must:
- * the random-access bound of one thread (the engine's gather runs on two and can pass it);</li>
+ * <li>{@link #gather}: copying whole rows in a shuffled order into batch buffers, as a shuffled epoch must:
+ * the random-access bound, on as many threads as the engine gathers on ({@link #GATHER_THREADS});</li>
  * <li>{@link #gemm}: a square gemm's FLOP/s, the compute bound.</li>
  * </ul>
  * Each probe is repeated and the best time kept (as STREAM does): the bound is what the machine can do.
  */
 public final class MachineProbes {
+    /** The engine gathers a large shuffled batch on two threads: the caller and one helper. */
+    public static final int GATHER_THREADS = 2;
+
     private MachineProbes() {
     }
 
@@ -69,37 +72,68 @@ public final class MachineProbes {
     }
 
     /**
-     * Best of {@code repeats} passes copying every row of {@code a} into a {@code batch}-row buffer in the
-     * order of a seeded shuffle (the engine's {@link BatchOrder}): the memory cost of a shuffled epoch
-     * before any arithmetic. Not modified.
+     * Best of {@code repeats} passes copying every row of {@code a} in the order of a seeded shuffle (the
+     * engine's {@link BatchOrder}), on {@code threads} threads that each take a contiguous part of the order
+     * into their own {@code batch}-row buffer: the memory cost of a shuffled epoch before any arithmetic.
+     * Starting the threads is timed too (tens of microseconds). Not modified.
      */
-    public static Probe gather(INDArray a, int batch, long seed, int repeats) {
+    public static Probe gather(INDArray a, int batch, long seed, int repeats, int threads) {
         requireCpu();
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         INDArray c = HostMemory.rowContiguousOrCopy(a);
         int es = c.dataType() == DataType.DOUBLE ? 8 : 4;
         int rowBytes = (int) c.columns() * es;
         int perChunk = HostMemory.rowsPerChunk(rowBytes);
         ByteBuffer[] rows = HostMemory.rowChunks(c, rowBytes, perChunk);
         int b = (int) Math.min(batch, c.rows());
-        INDArray buf = Nd4j.createUninitialized(c.dataType(), b, c.columns());
-        ByteBuffer dst = HostMemory.rowChunks(buf, rowBytes, b)[0];
+        INDArray[] bufs = new INDArray[threads];
+        Runnable[] copiers = new Runnable[threads];
         BatchOrder order = new BatchOrder(c.rows(), b, true, false, seed);
+        int[] ord = order.order(); // refilled in place by startEpoch
+        for (int t = 0; t < threads; t++) {
+            bufs[t] = Nd4j.createUninitialized(c.dataType(), b, c.columns());
+            ByteBuffer dst = HostMemory.rowChunks(bufs[t], rowBytes, b)[0];
+            ByteBuffer[] src = new ByteBuffer[rows.length]; // a thread's own views: a ByteBuffer is not shared
+            for (int k = 0; k < rows.length; k++) {
+                src[k] = rows[k].duplicate().order(rows[k].order());
+            }
+            int from = (int) ((long) ord.length * t / threads);
+            int to = (int) ((long) ord.length * (t + 1) / threads);
+            copiers[t] = () -> {
+                for (int i = from; i < to; i++) {
+                    int row = ord[i];
+                    dst.put(((i - from) % b) * rowBytes, src[row / perChunk], (row % perChunk) * rowBytes, rowBytes);
+                }
+            };
+        }
         double best = Double.POSITIVE_INFINITY;
         for (int r = 0; r < repeats; r++) {
             order.startEpoch(r);
-            int[] ord = order.order();
             long t0 = System.nanoTime();
-            for (int i = 0; i < ord.length; i++) {
-                int row = ord[i];
-                dst.put((i % b) * rowBytes, rows[row / perChunk], (row % perChunk) * rowBytes, rowBytes);
+            Thread[] running = new Thread[threads - 1];
+            for (int t = 1; t < threads; t++) {
+                running[t - 1] = new Thread(copiers[t], "descent-gather-probe-" + t);
+                running[t - 1].start();
+            }
+            copiers[0].run();
+            for (Thread t : running) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while probing the gather", e);
+                }
             }
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
-        // Both arrays were used only through buffers over their memory: keep them alive until here, or the
+        // The arrays were used only through buffers over their memory: keep them alive until here, or the
         // collector may free them (and ND4J their memory) while the copies run.
-        java.lang.ref.Reference.reachabilityFence(buf);
+        java.lang.ref.Reference.reachabilityFence(bufs);
         java.lang.ref.Reference.reachabilityFence(c);
-        return new Probe("shuffled row gather", best, (double) c.rows() * rowBytes);
+        return new Probe(threads == 1 ? "shuffled row gather" : "shuffled row gather on " + threads + " threads", best,
+                (double) c.rows() * rowBytes);
     }
 
     /** Best of {@code repeats} square gemms C ← A·B of order {@code n} in {@code dtype}: 2n³ FLOPs each. */

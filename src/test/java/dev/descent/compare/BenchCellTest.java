@@ -31,8 +31,11 @@ class BenchCellTest {
         var a = org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 1000, 50);
         MachineProbes.Probe read = MachineProbes.streamRead(a, 2);
         assertEquals(1000 * 50 * 4, read.work(), EXACT);
-        MachineProbes.Probe gather = MachineProbes.gather(a, 64, 1, 2);
-        assertEquals(1000 * 50 * 4, gather.work(), EXACT);
+        for (int threads = 1; threads <= 3; threads++) {
+            MachineProbes.Probe gather = MachineProbes.gather(a, 64, 1, 2, threads);
+            assertEquals(1000 * 50 * 4, gather.work(), EXACT);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MachineProbes.gather(a, 64, 1, 2, 0));
         MachineProbes.Probe gemm = MachineProbes.gemm(64, DataType.DOUBLE, 2);
         assertEquals(2.0 * 64 * 64 * 64, gemm.work(), EXACT);
         assertEquals(gemm.work() / gemm.seconds() / 1e9, gemm.ratePerSecond(), EXACT);
