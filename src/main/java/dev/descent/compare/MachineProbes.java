@@ -95,10 +95,7 @@ public final class MachineProbes {
         for (int t = 0; t < threads; t++) {
             bufs[t] = Nd4j.createUninitialized(c.dataType(), b, c.columns());
             ByteBuffer dst = HostMemory.rowChunks(bufs[t], rowBytes, b)[0];
-            ByteBuffer[] src = new ByteBuffer[rows.length]; // a thread's own views: a ByteBuffer is not shared
-            for (int k = 0; k < rows.length; k++) {
-                src[k] = rows[k].duplicate().order(rows[k].order());
-            }
+            ByteBuffer[] src = HostMemory.threadViews(rows);
             int from = (int) ((long) ord.length * t / threads);
             int to = (int) ((long) ord.length * (t + 1) / threads);
             copiers[t] = () -> {

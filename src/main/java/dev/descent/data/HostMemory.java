@@ -70,6 +70,18 @@ public final class HostMemory {
         return chunks;
     }
 
+    /**
+     * Another thread's views of the same memory: a ByteBuffer is not shared between threads, and a
+     * duplicate starts big-endian, so each keeps its original's byte order.
+     */
+    public static ByteBuffer[] threadViews(ByteBuffer[] chunks) {
+        ByteBuffer[] d = new ByteBuffer[chunks.length];
+        for (int i = 0; i < chunks.length; i++) {
+            d[i] = chunks[i].duplicate().order(chunks[i].order());
+        }
+        return d;
+    }
+
     /** Rows per chunk for {@link #rowChunks}: as many whole rows as fit under 2 GiB. */
     public static int rowsPerChunk(int rowBytes) {
         return Math.max(1, (Integer.MAX_VALUE - 7) / rowBytes);

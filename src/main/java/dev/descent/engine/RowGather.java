@@ -1,5 +1,6 @@
 package dev.descent.engine;
 
+import dev.descent.data.HostMemory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,20 +66,12 @@ final class RowGather implements Runnable {
     RowGather(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
             ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch, Object slotArrays) {
         this.mine = new Copier(xRows, xPerChunk, xRowBytes, yRows, yPerChunk, yRowBytes, xSlots, ySlots);
-        this.helpers = new Copier(duplicates(xRows), xPerChunk, xRowBytes, duplicates(yRows), yPerChunk, yRowBytes,
-                duplicates(xSlots), duplicates(ySlots));
+        this.helpers = new Copier(HostMemory.threadViews(xRows), xPerChunk, xRowBytes, HostMemory.threadViews(yRows),
+                yPerChunk, yRowBytes, HostMemory.threadViews(xSlots), HostMemory.threadViews(ySlots));
         this.xRowBytes = xRowBytes;
         this.chunk = Math.max(1, CHUNK_BYTES / xRowBytes);
         this.prefetch = (long) maxBatch * xRowBytes >= PREFETCH_MIN_BYTES;
         this.slotArrays = slotArrays;
-    }
-
-    private static ByteBuffer[] duplicates(ByteBuffer[] a) {
-        ByteBuffer[] d = new ByteBuffer[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i].duplicate().order(a[i].order()); // a duplicate starts big-endian
-        }
-        return d;
     }
 
     /**
