@@ -14,9 +14,11 @@ public record Backend(String name, String device, String blas, int threads) {
         boolean cpu = dev.descent.data.HostMemory.cpuBackend();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         String blas = String.valueOf(env.getOrDefault("blas.vendor", "?"));
-        String core = System.getenv("OPENBLAS_CORETYPE"); // read by OpenBLAS when it loads (bin/descent-env.sh)
+        // Read by OpenBLAS when it loads (bin/descent-env.sh). Named as asked: OpenBLAS falls back to its own
+        // choice, with a warning, for a name it does not know.
+        String core = System.getenv("OPENBLAS_CORETYPE");
         if (cpu && core != null && !core.isBlank()) {
-            blas += " (" + core + " kernels)";
+            blas += " (OPENBLAS_CORETYPE=" + core + ")";
         }
         String device;
         if (cpu) {
