@@ -8,6 +8,7 @@ import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingResult;
 import dev.descent.model.LinearModel;
 import dev.descent.model.ModelStore;
+import dev.descent.host.MemoryBudget;
 import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import dev.descent.report.RunFiles;
@@ -133,21 +134,38 @@ final class TrainCommand implements Callable<Integer> {
 
         Dataset train = d.originalTrain();
         Dataset test = d.originalTest();
-        boolean exactFits = train.inputs() + 1 <= NormalEquations.MAX_DIMENSION;
-        if (!exactFits && solver.equals("exact")) {
-            throw new IllegalArgumentException("--solver exact: " + train.inputs() + " features are too many for the dense normal"
-                    + " equations (at most " + (NormalEquations.MAX_DIMENSION - 1) + ")");
+        NormalEquations normal = null;
+        long gramStart = System.nanoTime();
+        if (solver.equals("exact")) {
+            normal = NormalEquations.of(train.x(), train.y()); // refuses, with the figures, when it does not fit
+        } else if (!noExact) {
+            long need = NormalEquations.bytesNeeded(train.inputs(), train.outputs());
+            if (need <= MemoryBudget.availableBytes()) {
+                normal = NormalEquations.of(train.x(), train.y());
+            } else {
+                o.printf(Locale.ROOT, "least-squares comparison skipped: it needs %s of memory, %s is available%n",
+                        MemoryBudget.gb(need), MemoryBudget.gb(MemoryBudget.availableBytes()));
+            }
         }
-        NormalEquations normal = (noExact || !exactFits) && solver.equals("sgd") ? null : NormalEquations.of(train.x(), train.y());
-        LinearModel exact = normal == null ? null : LinearModel.fromStacked(normal.solve().castTo(data.dtype));
+        long solveStart = System.nanoTime();
+        NormalEquations.Solution lsq = normal == null ? null : normal.solution();
+        double solveSeconds = (System.nanoTime() - solveStart) / 1e9;
+        LinearModel exact = lsq == null ? null : LinearModel.fromStacked(lsq.theta().castTo(data.dtype));
+        if (lsq != null && !lsq.fullRank()) {
+            o.printf(Locale.ROOT, "[X 1] is rank deficient (rank %d of %d columns): least squares has many solutions;"
+                    + " the minimum-norm one is used%n", lsq.rank(), lsq.dimension());
+        }
         int code = ExitCodes.OK;
         LinearModel model;
         LinearModel scaledModel = null;
         Map<String, Object> meta = new LinkedHashMap<>();
         if (solver.equals("exact")) {
-            o.println("solver: exact least squares (normal equations, float64 Cholesky)");
+            o.printf(Locale.ROOT, "solver: exact least squares (%s, float64) in %.2f s: Gram matrix %.2f s, solve %.2f s%n",
+                    lsq.describe(), (System.nanoTime() - gramStart) / 1e9, (solveStart - gramStart) / 1e9, solveSeconds);
             model = exact;
             summary.put("solver", "exact");
+            summary.put("least_squares", ordered("method", lsq.method().name().toLowerCase(Locale.ROOT), "rank", lsq.rank(),
+                    "columns", lsq.dimension()));
         } else {
             o.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%g  init=%s  kernel=%s%n",
                     optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + d.train().size() + ")" : String.valueOf(config.batchSize()),
@@ -213,7 +231,8 @@ final class TrainCommand implements Callable<Integer> {
             double exactMse = exact.mse(train.x(), train.y());
             o.printf(Locale.ROOT, "least squares: train MSE %.8g; distance of [W; B] to it: max |Δ| %.4g, relative ‖Δ‖ %.4g%n",
                     exactMse, maxAbs, rel);
-            results.put("least_squares", ordered("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel));
+            results.put("least_squares", ordered("train_mse", exactMse, "max_abs_diff", maxAbs, "relative_l2_diff", rel,
+                    "method", lsq.method().name().toLowerCase(Locale.ROOT), "rank", lsq.rank()));
         }
         long peak = dev.descent.data.HostMemory.peakRssBytes();
         o.printf(Locale.ROOT, "peak resident memory %.2f GB%n", peak / 1e9);

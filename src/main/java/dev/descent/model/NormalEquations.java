@@ -1,5 +1,10 @@
 package dev.descent.model;
 
+import dev.descent.host.Lapack;
+import dev.descent.host.MemoryBudget;
+import java.nio.DoubleBuffer;
+import java.util.Locale;
+import org.bytedeco.javacpp.DoublePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,53 +12,120 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The Gram matrix A = [X 1]ᵀ[X 1] and the moment C = [X 1]ᵀY, accumulated in float64 in one chunked
- * pass over X (so a float32 X of any size needs only a float64 chunk). From them: the least-squares
- * solution θ* = A⁻¹C (Cholesky), and the Hessian of the MSE, H = (2/(N·m))·A per output — the same
- * matrix for every output — whose largest eigenvalue bounds the learning rate.
+ * pass over X (BLAS syrk and gemm on float64 row blocks, so a float32 X of any size needs only a float64
+ * block). From them, by LAPACK: the least-squares solution (Cholesky while A is well conditioned, else the
+ * minimum-norm solution by the SVD of [X 1] with its effective rank), and the Hessian of the MSE,
+ * H = (2/(N·m))·A per output — the same matrix for every output — whose eigenvalues bound the step sizes.
+ *
+ * <p>The data is kept by reference (not modified) for the SVD path. Native memory (A and C, d² + d·m
+ * doubles) is accounted for against {@link MemoryBudget} before it is allocated.
  */
 public final class NormalEquations {
-    /** Largest nX+1 for the dense (nX+1)² Gram matrix (8,193² doubles = 537 MB). */
-    public static final int MAX_DIMENSION = 8193;
+    /**
+     * Cholesky on the normal equations while rcond₁(A) is at least this: its relative error is about
+     * κ(A)·ε = κ([X 1])²·ε, so this keeps it near 1e-8; worse-conditioned problems go to the SVD of [X 1].
+     */
+    public static final double CHOLESKY_MIN_RCOND = 1e-8;
+    /** Rows per float64 block of [X 1] in the accumulation (about 16 MB at most). */
+    private static final long BLOCK_DOUBLES = 1L << 21;
 
-    private final double[][] a;
-    private final double[][] c;
-    private final long n;
-    private final int m;
+    /** How the least-squares solution was found. */
+    public enum Method {
+        CHOLESKY("Cholesky on the normal equations"),
+        SVD("minimum norm, SVD of [X 1] (dgelsd)"),
+        EIGEN("minimum norm, eigen-decomposition of [X 1]ᵀ[X 1]");
 
-    private NormalEquations(double[][] a, double[][] c, long n, int m) {
-        this.a = a;
-        this.c = c;
-        this.n = n;
-        this.m = m;
+        private final String description;
+
+        Method(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
     }
 
-    /** Accumulates A and C. X (N×nX), Y (N×nY): not modified. */
+    /**
+     * A least-squares solution θ = [W; B] ((nX+1)×nY, float64) with the effective rank of [X 1] (of
+     * {@code dimension} = nX+1 columns) and the method that found it.
+     */
+    public record Solution(INDArray theta, int rank, int dimension, Method method) {
+        public boolean fullRank() {
+            return rank == dimension;
+        }
+
+        /** "Cholesky on the normal equations, rank 21 of 21". */
+        public String describe() {
+            return String.format(Locale.ROOT, "%s, rank %d of %d", method.description(), rank, dimension);
+        }
+    }
+
+    private final DoublePointer a; // d×d, whole
+    private final DoublePointer c; // d×m
+    private final int d;
+    private final int m;
+    private final long n;
+    private final INDArray x;
+    private final INDArray y;
+
+    private NormalEquations(DoublePointer a, DoublePointer c, int d, int m, long n, INDArray x, INDArray y) {
+        this.a = a;
+        this.c = c;
+        this.d = d;
+        this.m = m;
+        this.n = n;
+        this.x = x;
+        this.y = y;
+    }
+
+    /** Bytes of native memory that the normal equations for nX inputs and nY outputs take, with one working copy of A. */
+    public static long bytesNeeded(long nx, long ny) {
+        long d = nx + 1;
+        return 8 * (2 * d * d + d * ny + BLOCK_DOUBLES + Math.max(1, BLOCK_DOUBLES / d) * ny);
+    }
+
+    /**
+     * Accumulates A and C. X (N×nX), Y (N×nY): not modified (kept by reference for the SVD path).
+     *
+     * @throws IllegalArgumentException when the shapes disagree or A and a working copy do not fit in memory
+     */
     public static NormalEquations of(INDArray x, INDArray y) {
+        return Lapack.onAllCores(() -> accumulate(x, y));
+    }
+
+    private static NormalEquations accumulate(INDArray x, INDArray y) {
         long n = x.rows();
-        int nx = (int) x.columns();
+        long nx = x.columns();
         int ny = (int) y.columns();
         if (y.rows() != n) {
             throw new IllegalArgumentException("X has " + n + " rows but Y has " + y.rows());
         }
-        int d = nx + 1;
-        if (d > MAX_DIMENSION) {
-            throw new IllegalArgumentException("the normal equations need a dense " + d + "×" + d + " matrix; at most "
-                    + MAX_DIMENSION + " features are supported (least squares and step-size analysis)");
+        if ((nx + 1) * (nx + 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the normal equations for " + nx + " features need more than 2³¹ elements");
         }
-        INDArray acc = Nd4j.zeros(DataType.DOUBLE, d, d);
-        INDArray cacc = Nd4j.zeros(DataType.DOUBLE, d, ny);
-        long chunk = Math.max(1, Math.min(n, (1L << 21) / d));
-        INDArray xa = Nd4j.ones(DataType.DOUBLE, chunk, d);
+        MemoryBudget.require(bytesNeeded(nx, ny), "the normal equations for " + nx + " features ((nX+1)² float64 twice)",
+                "skip them with --no-exact");
+        int d = (int) nx + 1;
+        DoublePointer a = Lapack.allocate((long) d * d);
+        DoublePointer c = Lapack.allocate((long) d * ny);
+        long chunk = Math.max(1, Math.min(n, BLOCK_DOUBLES / d));
+        INDArray block = Nd4j.ones(DataType.DOUBLE, chunk, d);
+        INDArray yBlock = Nd4j.zeros(DataType.DOUBLE, chunk, ny);
+        DoublePointer blockPtr = new DoublePointer(block.data().addressPointer());
+        DoublePointer yPtr = new DoublePointer(yBlock.data().addressPointer());
         for (long s = 0; s < n; s += chunk) {
             long e = Math.min(n, s + chunk);
-            INDArray xs = x.get(NDArrayIndex.interval(s, e), NDArrayIndex.all()).castTo(DataType.DOUBLE);
-            INDArray ys = y.get(NDArrayIndex.interval(s, e), NDArrayIndex.all()).castTo(DataType.DOUBLE);
-            INDArray block = e - s == chunk ? xa : Nd4j.ones(DataType.DOUBLE, e - s, d);
-            block.get(NDArrayIndex.all(), NDArrayIndex.interval(0, nx)).assign(xs);
-            Nd4j.gemm(block, block, acc, true, false, 1.0, 1.0);
-            Nd4j.gemm(block, ys, cacc, true, false, 1.0, 1.0);
+            int rows = (int) (e - s);
+            INDArray xs = x.get(NDArrayIndex.interval(s, e), NDArrayIndex.all());
+            INDArray ys = y.get(NDArrayIndex.interval(s, e), NDArrayIndex.all());
+            block.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, nx)).assign(xs);
+            yBlock.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(ys);
+            Lapack.syrkUpper(rows, d, blockPtr, a); // A += [Xs 1]ᵀ[Xs 1]
+            Lapack.gemmTransA(rows, d, ny, blockPtr, yPtr, c); // C += [Xs 1]ᵀYs
         }
-        return new NormalEquations(acc.toDoubleMatrix(), cacc.toDoubleMatrix(), n, ny);
+        Lapack.symmetrize(a, d);
+        return new NormalEquations(a, c, d, ny, n, x, y);
     }
 
     /** The number of rows N. */
@@ -61,111 +133,128 @@ public final class NormalEquations {
         return n;
     }
 
-    /**
-     * The least-squares θ* = [W*; B*] ((nX+1)×nY, float64) minimising the MSE.
-     *
-     * @throws IllegalStateException when [X 1] does not have full column rank
-     */
+    /** The least-squares θ* = [W; B] ((nX+1)×nY, float64): the minimum-norm one when [X 1] is rank deficient. */
     public INDArray solve() {
-        int d = a.length;
-        double[][] l = cholesky(a);
-        double[][] theta = new double[d][m];
-        for (int k = 0; k < m; k++) {
-            double[] z = new double[d];
-            for (int i = 0; i < d; i++) { // L z = c
-                double s = c[i][k];
-                for (int j = 0; j < i; j++) {
-                    s -= l[i][j] * z[j];
-                }
-                z[i] = s / l[i][i];
-            }
-            for (int i = d - 1; i >= 0; i--) { // Lᵀ θ = z
-                double s = z[i];
-                for (int j = i + 1; j < d; j++) {
-                    s -= l[j][i] * theta[j][k];
-                }
-                theta[i][k] = s / l[i][i];
+        return solution().theta();
+    }
+
+    /**
+     * The least-squares solution minimising the MSE: by Cholesky (dpotrf/dpotrs) when A is positive definite
+     * with rcond₁(A) ≥ {@value #CHOLESKY_MIN_RCOND}; otherwise the minimum-norm solution, by the SVD of the
+     * float64 [X 1] (dgelsd, singular values below max(N, nX+1)·ε·σmax counted as zero, as numpy's
+     * {@code lstsq} does) when [X 1] fits in memory, else by the eigen-decomposition of A (eigenvalues below
+     * max(N, nX+1)·ε·λmax counted as zero).
+     */
+    public Solution solution() {
+        return Lapack.onAllCores(this::solveOnce);
+    }
+
+    private Solution solveOnce() {
+        try (DoublePointer u = copy(a, (long) d * d)) {
+            if (Lapack.cholesky(u, d) && Lapack.choleskyRcond(u, d, Lapack.norm1(a, d)) >= CHOLESKY_MIN_RCOND) {
+                DoublePointer theta = copy(c, (long) d * m);
+                Lapack.choleskySolve(u, d, theta, m);
+                return new Solution(toArray(theta, d, m), d, d, Method.CHOLESKY);
             }
         }
-        return Nd4j.createFromArray(theta);
+        long svdBytes = 8 * (n * d + Math.max(n, d) * m + 2L * d * d + 64L * d);
+        if (n * d <= Integer.MAX_VALUE && svdBytes <= MemoryBudget.availableBytes()) {
+            return svd();
+        }
+        return eigen();
+    }
+
+    /** The solution by one method, whatever the conditioning (for tests of each path). */
+    Solution solveBy(Method method) {
+        return Lapack.onAllCores(() -> switch (method) {
+            case CHOLESKY -> {
+                Solution s = solveOnce();
+                if (s.method() != Method.CHOLESKY) {
+                    throw new IllegalStateException("A is not well conditioned enough for Cholesky");
+                }
+                yield s;
+            }
+            case SVD -> svd();
+            case EIGEN -> eigen();
+        });
+    }
+
+    private Solution svd() {
+        int rows = (int) n;
+        int ldb = Math.max(rows, d);
+        INDArray a1 = Nd4j.create(DataType.DOUBLE, new long[] {rows, d}, 'f').assign(1.0); // [X 1], column-major
+        a1.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d - 1)).assign(x);
+        INDArray b = Nd4j.create(DataType.DOUBLE, new long[] {ldb, m}, 'f').assign(0.0);
+        b.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(y);
+        double rcond = Math.max(rows, d) * Math.ulp(1.0);
+        int rank = Lapack.minimumNormSolve(new DoublePointer(a1.data().addressPointer()), rows, d,
+                new DoublePointer(b.data().addressPointer()), m, rcond);
+        INDArray theta = b.get(NDArrayIndex.interval(0, d), NDArrayIndex.all()).dup('c');
+        return new Solution(theta, rank, d, Method.SVD);
+    }
+
+    private Solution eigen() {
+        try (DoublePointer v = copy(a, (long) d * d); DoublePointer t = Lapack.allocate((long) d * m)) {
+            double[] lambda = Lapack.eigenvectors(v, d); // A = V·diag(λ)·Vᵀ, ascending
+            double tol = Math.max(n, d) * Math.ulp(1.0) * Math.max(0, lambda[d - 1]);
+            Lapack.gemm(true, d, m, d, v, d, c, m, t, m); // T = Vᵀ·C
+            DoubleBuffer tb = t.asBuffer();
+            int rank = 0;
+            for (int k = 0; k < d; k++) { // T ← diag(1/λ)·T over the kept λ, rows of the others zeroed
+                double f = lambda[k] > tol ? 1 / lambda[k] : 0;
+                rank += f != 0 ? 1 : 0;
+                for (int j = 0; j < m; j++) {
+                    tb.put(k * m + j, tb.get(k * m + j) * f);
+                }
+            }
+            DoublePointer theta = Lapack.allocate((long) d * m);
+            Lapack.gemm(false, d, m, d, v, d, t, m, theta, m); // θ = V·T
+            return new Solution(toArray(theta, d, m), rank, d, Method.EIGEN);
+        }
     }
 
     /** The Hessian of the MSE, H = (2/(N·m))·[X 1]ᵀ[X 1], as a (nX+1)×(nX+1) array. */
     public double[][] hessian() {
         double f = 2.0 / ((double) n * m);
-        double[][] h = new double[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            h[i] = a[i].clone();
-            for (int j = 0; j < h[i].length; j++) {
-                h[i][j] *= f;
+        DoubleBuffer b = a.asBuffer();
+        double[][] h = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                h[i][j] = f * b.get(i * d + j);
             }
         }
         return h;
     }
 
-    /** The eigenvalues of H in ascending order (cyclic Jacobi; H is small: (nX+1)²). */
+    /** The eigenvalues of H in ascending order (LAPACK dsyevd on a float64 copy). */
     public double[] hessianEigenvalues() {
-        return SymmetricEigen.eigenvalues(hessian());
+        try (DoublePointer h = hessianCopy()) {
+            return Lapack.onAllCores(() -> Lapack.eigenvalues(h, d));
+        }
     }
 
-    /**
-     * The largest eigenvalue of H by power iteration (H is symmetric positive semi-definite), to a
-     * relative change below 1e-12 or 10,000 iterations.
-     */
+    /** The largest eigenvalue of H (LAPACK dsyevr for that one eigenvalue). */
     public double largestHessianEigenvalue() {
-        double[][] h = hessian();
-        int d = h.length;
-        double[] v = new double[d];
-        java.util.Arrays.fill(v, 1 / Math.sqrt(d));
-        double lambda = 0;
-        for (int it = 0; it < 10_000; it++) {
-            double[] hv = new double[d];
-            for (int i = 0; i < d; i++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    s += h[i][j] * v[j];
-                }
-                hv[i] = s;
-            }
-            double norm = 0;
-            for (double e : hv) {
-                norm += e * e;
-            }
-            norm = Math.sqrt(norm);
-            if (norm == 0) {
-                return 0;
-            }
-            for (int i = 0; i < d; i++) {
-                v[i] = hv[i] / norm;
-            }
-            if (Math.abs(norm - lambda) <= 1e-12 * norm) {
-                return norm;
-            }
-            lambda = norm;
+        try (DoublePointer h = hessianCopy()) {
+            return Lapack.onAllCores(() -> Lapack.largestEigenvalue(h, d));
         }
-        return lambda;
     }
 
-    private static double[][] cholesky(double[][] a) {
-        int d = a.length;
-        double[][] l = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    s -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    if (!(s > 1e-12 * Math.max(1.0, a[i][i]))) {
-                        throw new IllegalStateException("least squares has no unique solution: [X 1] is rank deficient"
-                                + " (a feature is constant or a linear combination of others)");
-                    }
-                    l[i][i] = Math.sqrt(s);
-                } else {
-                    l[i][j] = s / l[j][j];
-                }
-            }
-        }
-        return l;
+    private DoublePointer hessianCopy() {
+        DoublePointer h = copy(a, (long) d * d);
+        org.bytedeco.openblas.global.openblas.cblas_dscal(d * d, 2.0 / ((double) n * m), h, 1);
+        return h;
+    }
+
+    private static DoublePointer copy(DoublePointer from, long count) {
+        DoublePointer to = new DoublePointer(count);
+        org.bytedeco.javacpp.Pointer.memcpy(to, from, count * 8);
+        return to;
+    }
+
+    private static INDArray toArray(DoublePointer p, int rows, int cols) {
+        double[] v = new double[rows * cols];
+        p.get(v);
+        return Nd4j.create(v, new long[] {rows, cols}, DataType.DOUBLE);
     }
 }

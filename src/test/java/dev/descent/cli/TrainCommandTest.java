@@ -90,6 +90,36 @@ class TrainCommandTest extends SeededTest {
         JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());
         assertEquals("exact", s.at("/solver").asText());
         assertEquals(0.01, s.at("/results/train_mse").asDouble(), 0.002);
+        assertEquals("cholesky", s.at("/least_squares/method").asText());
+        assertEquals(4, s.at("/least_squares/rank").asInt());
+    }
+
+    @Test
+    void rankDeficientDataTrainsAndIsDescribed() throws Exception {
+        Path csv = tmp.resolve("dup.csv");
+        StringBuilder b = new StringBuilder("a,b,c,y\n");
+        for (int i = 1; i <= 40; i++) { // b = 2a: [X 1] has rank 3 of 4
+            b.append(i).append(',').append(2 * i).append(',').append(i % 7).append(',').append(3 * i + i % 7 + 1).append('\n');
+        }
+        Files.writeString(csv, b);
+        Run sgd = descent("train", "--data", csv.toString(), "-t", "y", "--epochs", "2", "--lr", "1e-5", "--progress", "off",
+                "--no-plots", "--out", tmp.resolve("sgd").toString());
+        assertEquals(0, sgd.code(), sgd.err());
+        assertTrue(sgd.out().contains("rank deficient (rank 3 of 4 columns)"), sgd.out());
+        Run exact = descent("train", "--data", csv.toString(), "-t", "y", "--solver", "exact", "--test-fraction", "0",
+                "--out", tmp.resolve("exact").toString());
+        assertEquals(0, exact.code(), exact.err());
+        assertTrue(exact.out().contains("minimum norm, SVD of [X 1] (dgelsd), rank 3 of 4"), exact.out());
+        JsonNode s = RunFiles.json().readTree(tmp.resolve("exact").resolve(RunFiles.SUMMARY).toFile());
+        // y = 3a + c + 1 = 0.6a + 1.2b + c + 1 with the least norm (0.6² + 1.2² is the least w₁² + w₂² with w₁ + 2w₂ = 3).
+        assertEquals(0.6, s.at("/results/W/0/0").asDouble(), 1e-5);
+        assertEquals(1.2, s.at("/results/W/1/0").asDouble(), 1e-5);
+        assertEquals(1.0, s.at("/results/W/2/0").asDouble(), 1e-5);
+        assertEquals(3, s.at("/least_squares/rank").asInt());
+        // More features than rows.
+        Run wide = descent(train("--rows", "5", "--nx", "10", "--ny", "1", "--test-fraction", "0", "--batch-size", "5"));
+        assertEquals(0, wide.code(), wide.err());
+        assertTrue(wide.out().contains("rank 5 of 11"), wide.out());
     }
 
     @Test
