@@ -102,7 +102,15 @@ abstract class AbstractOptimizer implements Optimizer {
         return m;
     }
 
-    /** Hyperparameters beyond the schedule (momentum, dampening). */
+    /** Two hyperparameters in this order (Map.of's order changes from one JVM to the next). */
+    protected static Map<String, Object> orderedPair(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
+    }
+
+    /** Hyperparameters beyond the schedule (momentum, dampening), in a fixed order. */
     protected Map<String, Object> extraHyperparameters() {
         return Map.of();
     }

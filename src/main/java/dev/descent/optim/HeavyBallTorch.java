@@ -46,7 +46,7 @@ public final class HeavyBallTorch extends AbstractOptimizer {
 
     @Override
     protected Map<String, Object> extraHyperparameters() {
-        return Map.of("momentum", momentum, "dampening", dampening);
+        return orderedPair("momentum", momentum, "dampening", dampening);
     }
 
     /** After the first step it is Keras' form with lr' = lr(1−τ): stable for lr(1−τ)λmax &lt; 2(1+μ). */

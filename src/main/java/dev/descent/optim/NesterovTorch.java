@@ -47,7 +47,7 @@ public final class NesterovTorch extends AbstractOptimizer {
 
     @Override
     protected Map<String, Object> extraHyperparameters() {
-        return Map.of("momentum", momentum, "dampening", dampening);
+        return orderedPair("momentum", momentum, "dampening", dampening);
     }
 
     /** Known in closed form for τ = 0 (then it is the Keras form); NaN otherwise. */
