@@ -19,6 +19,9 @@ final class ProgressListener implements TrainingListener {
     private final boolean bar;
     private ProgressBar current;
     private TrainingInfo info;
+    private long epochStart; // nanoTime of the epoch's first progress report, 0 between epochs
+    /** An epoch shorter than this shows no bar: it would only flash "0:00:00 / 0:00:00, ? rows/s". */
+    private static final long BAR_AFTER_NANOS = 500_000_000L;
 
     ProgressListener(PrintWriter out, boolean bar) {
         this.out = out;
@@ -33,6 +36,12 @@ final class ProgressListener implements TrainingListener {
     @Override
     public void onProgress(int epoch, long rowsDone, long rowsPerEpoch) {
         if (!bar) {
+            return;
+        }
+        if (epochStart == 0) {
+            epochStart = System.nanoTime();
+        }
+        if (current == null && System.nanoTime() - epochStart < BAR_AFTER_NANOS) {
             return;
         }
         if (current == null) {
@@ -52,6 +61,7 @@ final class ProgressListener implements TrainingListener {
 
     @Override
     public void onEpoch(EpochStats s) {
+        epochStart = 0;
         if (current != null) {
             current.close();
             current = null;

@@ -14,6 +14,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.report.RunFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -29,9 +30,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent train}: trains a linear model on a file or synthetic data and records the run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains y = X·W + B by mini-batch gradient descent on a CSV/.npy/.npz file or on seeded",
-            "synthetic data (X ~ N(0,1), true W, B ~ N(0,1), Gaussian noise). Writes history.csv, summary.json",
-            "and the model (model/W.npy, model/B.npy, model/model.json) to the output directory."})
+        header = "Trains y = X·W + B on a data file or on seeded synthetic data.",
+        description = "Trains y = X·W + B by mini-batch gradient descent on a CSV, .npy or .npz file, or on seeded synthetic data (X ~ N(0,1), true W, B ~ N(0,1), Gaussian noise). Writes history.csv, summary.json, loss.png/svg and the model (model/W.npy, model/B.npy, model/model.json) to the output directory.")
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -159,41 +159,48 @@ final class TrainCommand implements Callable<Integer> {
         LinearModel model;
         LinearModel scaledModel = null;
         Map<String, Object> meta = new LinkedHashMap<>();
+        TrainingResult result = null;
+        Trajectory trajectory = null;
+        String signal = null;
         if (solver.equals("exact")) {
             o.printf(Locale.ROOT, "solver: exact least squares (%s, float64) in %.2f s: Gram matrix %.2f s, solve %.2f s%n",
                     lsq.describe(), (System.nanoTime() - gramStart) / 1e9, (solveStart - gramStart) / 1e9, solveSeconds);
             model = exact;
+            summary.put("status", "solved");
             summary.put("solver", "exact");
             summary.put("least_squares", ordered("method", lsq.method().name().toLowerCase(Locale.ROOT), "rank", lsq.rank(),
                     "columns", lsq.dimension()));
         } else {
-            o.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%g  init=%s  kernel=%s%n",
+            o.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%s  init=%s  kernel=%s%n",
                     optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + d.train().size() + ")" : String.valueOf(config.batchSize()),
-                    config.epochs(), config.shuffle(), config.dropLast(), config.tolerance(), training.init,
-                    kernelKind.resolve().name().toLowerCase(Locale.ROOT));
+                    config.epochs(), config.shuffle(), config.dropLast(), config.tolerance() == 0 ? "off" : Double.toString(config.tolerance()),
+                    training.init, kernelKind.resolve().name().toLowerCase(Locale.ROOT));
             LinearModel initial = initKind.create(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
                     checkpointEvery, Map.of("args", withoutOutput(spec.commandLine().getParseResult().originalArgs())));
             Trainer trainer = new Trainer(optimizer, config);
-            TrainingResult result;
-            Trajectory trajectory;
-            if (resumeFrom != null) {
-                o.printf(Locale.ROOT, "resuming %s after epoch %d of %d (step %d)%n", dir, resumeFrom.epochsDone(), config.epochs(),
-                        resumeFrom.steps());
-                trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1,
-                        LinearModel.fromStacked(resumeFrom.theta()));
-                result = trainer.resume(d.train(), d.test(), resumeFrom, ck, new ProgressListener(o, bar), trajectory);
-            } else {
-                trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1, initial);
-                result = trainer.train(d.train(), d.test(), initial, ck, new ProgressListener(o, bar), trajectory);
-            }
-            if (!noPlots) {
-                figures(dir, d, optimizer, config, result, trajectory.models);
+            try (Interrupts interrupts = Interrupts.install(trainer::requestStop)) {
+                if (resumeFrom != null) {
+                    int partial = resumeFrom.progress().batchesDone();
+                    o.printf(Locale.ROOT, "resuming %s %s epoch %d of %d%s (step %d)%n", dir, partial > 0 ? "in" : "after",
+                            resumeFrom.epochsDone() + (partial > 0 ? 1 : 0), config.epochs(),
+                            partial > 0 ? ", after batch " + partial : "", resumeFrom.steps());
+                    trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1,
+                            LinearModel.fromStacked(resumeFrom.theta()));
+                    result = trainer.resume(d.train(), d.test(), resumeFrom, ck, new ProgressListener(o, bar), trajectory);
+                } else {
+                    trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1, initial);
+                    result = trainer.train(d.train(), d.test(), initial, ck, new ProgressListener(o, bar), trajectory);
+                }
+                signal = interrupts.received();
+                if (result.stop() == StopReason.INTERRUPTED) {
+                    code = interrupts.exitCode();
+                }
             }
             scaledModel = result.model();
             model = scaledModel.unscaled(d.xScaler(), d.yScaler());
-            RunFiles.writeHistory(dir, result.history());
+            summary.put("status", status(result.stop()));
             summary.put("solver", "sgd");
             summary.put("optimizer", optimizer.hyperparameters());
             Map<String, Object> tr = trainingRecord(config, result, d.train().size());
@@ -204,26 +211,35 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("train: " + result.message());
                 err.flush();
                 code = ExitCodes.DIVERGED;
-            } else if (result.message() != null) {
+            } else if (result.message() != null && result.stop() != StopReason.INTERRUPTED) {
                 o.println(result.message());
             }
             printTime(o, result);
         }
+        boolean diverged = result != null && result.stop() == StopReason.DIVERGED;
+        boolean keepModel = !diverged || result.modelEpochs() > 0;
         Map<String, Object> results = new LinkedHashMap<>();
-        double trainMse = model.mse(train.x(), train.y());
-        results.put("train_mse", trainMse);
-        o.printf(Locale.ROOT, "final train MSE %.8g", trainMse);
-        if (test != null) {
-            double testMse = model.mse(test.x(), test.y());
-            results.put("test_mse", testMse);
-            o.printf(Locale.ROOT, "   test MSE %.8g", testMse);
+        if (diverged) {
+            o.println(keepModel ? "kept the model after epoch " + result.modelEpochs() + ", the last before the divergence"
+                    : "no model kept: no epoch finished before the divergence");
         }
-        o.println(d.scaled() ? "  (original units)" : "");
-        printParameters(o, "", model, results, "");
-        if (scaledModel != null && d.scaled()) {
-            printParameters(o, "scaled units: ", scaledModel, results, "_scaled");
+        double trainMse = Double.NaN;
+        if (keepModel) {
+            trainMse = model.mse(train.x(), train.y());
+            results.put("train_mse", trainMse);
+            o.printf(Locale.ROOT, "%s train MSE %.8g", diverged ? "kept model's" : "final", trainMse);
+            if (test != null) {
+                double testMse = model.mse(test.x(), test.y());
+                results.put("test_mse", testMse);
+                o.printf(Locale.ROOT, "   test MSE %.8g", testMse);
+            }
+            o.println(d.scaled() ? "  (original units)" : "");
+            printParameters(o, "", model, results, "");
+            if (scaledModel != null && d.scaled()) {
+                printParameters(o, "scaled units: ", scaledModel, results, "_scaled");
+            }
         }
-        if (exact != null && model != exact) {
+        if (exact != null && model != exact && keepModel) {
             INDArray diff = model.stacked().castTo(DataType.DOUBLE).subi(exact.stacked().castTo(DataType.DOUBLE));
             double maxAbs = diff.amaxNumber().doubleValue();
             double rel = diff.norm2Number().doubleValue()
@@ -238,18 +254,41 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "peak resident memory %.2f GB%n", peak / 1e9);
         summary.put("peak_rss_bytes", peak);
         summary.put("results", results);
-        meta.put("descent", Main.version());
-        meta.put("backend", backend.name());
-        meta.put("data", d.record());
-        meta.put("features", d.featureNames());
-        meta.put("targets", d.targetNames());
-        meta.put("solver", solver);
-        meta.put("results", ordered("train_mse", trainMse, "test_mse", results.get("test_mse")));
-        ModelStore.save(dir.resolve("model"), model, meta);
+        // Results first, figures last: a figure that fails never costs the model, history or summary.
+        java.util.List<String> wrote = new java.util.ArrayList<>();
+        wrote.add(RunFiles.SUMMARY);
+        if (result != null) {
+            RunFiles.writeHistory(dir, result.history());
+            wrote.add(RunFiles.HISTORY);
+        }
+        if (keepModel) {
+            meta.put("descent", Main.version());
+            meta.put("backend", backend.name());
+            meta.put("data", d.record());
+            meta.put("features", d.featureNames());
+            meta.put("targets", d.targetNames());
+            meta.put("solver", solver);
+            meta.put("results", ordered("train_mse", trainMse, "test_mse", results.get("test_mse")));
+            if (diverged) {
+                meta.put("kept_after_epoch", result.modelEpochs());
+            }
+            ModelStore.save(dir.resolve("model"), model, meta);
+        }
         RunFiles.writeSummary(dir, summary);
-        o.println("wrote " + dir.resolve(RunFiles.SUMMARY) + (solver.equals("sgd") ? ", " + RunFiles.HISTORY : "")
-                + " and the model in " + dir.resolve("model"));
+        if (result != null && !noPlots && result.stop() != StopReason.INTERRUPTED) {
+            wrote.addAll(figures(dir, d, optimizer, config, result, trajectory.models, err));
+        }
+        o.println("wrote " + dir.resolve(wrote.get(0)) + (wrote.size() > 1 ? ", " + String.join(", ", wrote.subList(1, wrote.size())) : "")
+                + (keepModel ? " and the model in " + dir.resolve("model") : ""));
         o.flush();
+        if (result != null && result.stop() == StopReason.INTERRUPTED) {
+            Path ckFile = dir.resolve(CHECKPOINT);
+            String launcher = System.getenv().getOrDefault("DESCENT_LAUNCHER", "descent");
+            err.println("train: " + result.message() + " on SIG" + signal + "; " + (checkpointEvery > 0 && Files.exists(ckFile)
+                    ? "checkpoint written: continue with " + launcher + " train --resume " + dir
+                    : "no checkpoint (train with --checkpoint-every K to be able to resume)"));
+            err.flush();
+        }
         return code;
     }
 
@@ -412,16 +451,30 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void figures(Path dir, DataOptions.Prepared d, Optimizer optimizer, Trainer.Config config, TrainingResult result,
-            java.util.List<LinearModel> trajectory) throws IOException {
+    /** Draws the run's figures; one that fails is reported on {@code err} and skipped. Returns the files written. */
+    private java.util.List<String> figures(Path dir, DataOptions.Prepared d, Optimizer optimizer, Trainer.Config config,
+            TrainingResult result, java.util.List<LinearModel> trajectory, PrintWriter err) {
+        java.util.List<String> wrote = new java.util.ArrayList<>();
         if (result.history().isEmpty()) {
-            return;
+            return wrote;
         }
+        try {
+            drawFigures(dir, d, optimizer, config, result, trajectory, wrote);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            err.println("train: a figure could not be drawn (" + e + "); the results above are written");
+            err.flush();
+        }
+        return wrote;
+    }
+
+    private void drawFigures(Path dir, DataOptions.Prepared d, Optimizer optimizer, Trainer.Config config, TrainingResult result,
+            java.util.List<LinearModel> trajectory, java.util.List<String> wrote) throws IOException {
         String what = String.format(Locale.ROOT, "%s (N=%,d, nX=%d, nY=%d), %s, batch %d", shortSource(d), d.train().size(),
                 d.inputs(), d.outputs(), compact(optimizer), config.batchFor(d.train().size()));
         var loss = dev.descent.report.TrainingFigures.lossCurves(what, d.scaled() ? "scaled units" : "squared data units", result.history());
         dev.descent.report.Plots.savePng(loss, dir.resolve("loss.png"));
         dev.descent.report.Plots.saveStack(java.util.List.of(dev.descent.report.Plots.Panel.of(loss)), dir.resolve("loss.svg"), true);
+        wrote.add("loss.png/svg");
         if (trajectory.size() < 2) {
             return;
         }
@@ -432,6 +485,7 @@ final class TrainCommand implements Callable<Integer> {
         var panels = surface.panels(at);
         dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.png"), false);
         dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.svg"), true);
+        wrote.add("surface.png/svg");
         if (animate) {
             java.util.List<java.util.List<dev.descent.report.Plots.Panel>> frames = new java.util.ArrayList<>();
             int stride = Math.max(1, (trajectory.size() + 119) / 120);
@@ -439,6 +493,7 @@ final class TrainCommand implements Callable<Integer> {
                 frames.add(surface.panels(k));
             }
             dev.descent.report.TrainingFigures.gif(frames, dir.resolve("surface.gif"), 250);
+            wrote.add("surface.gif");
         }
     }
 
@@ -456,6 +511,16 @@ final class TrainCommand implements Callable<Integer> {
     private static String shortSource(DataOptions.Prepared d) {
         String s = String.valueOf(d.record().get("source"));
         return s.contains("/") ? s.substring(s.lastIndexOf('/') + 1) : s;
+    }
+
+    /** The summary's one-word status of a training run. */
+    private static String status(StopReason stop) {
+        return switch (stop) {
+            case EPOCHS -> "completed";
+            case CONVERGED -> "converged";
+            case DIVERGED -> "diverged";
+            case INTERRUPTED -> "interrupted";
+        };
     }
 
     private static Map<String, Object> trainingRecord(Trainer.Config c, TrainingResult r, long nTrain) {
@@ -483,19 +548,25 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static void printParameters(PrintWriter out, String label, LinearModel model, Map<String, Object> results, String suffix) {
-        INDArray w = model.weights().castTo(DataType.DOUBLE);
-        INDArray b = model.bias().castTo(DataType.DOUBLE);
+        INDArray w = model.weights();
+        INDArray b = model.bias();
         if (w.length() <= 20) {
-            out.println(label + "W = " + java.util.Arrays.deepToString(w.toDoubleMatrix()));
-            out.println(label + "B = " + java.util.Arrays.toString(b.toDoubleVector()));
-            results.put("W" + suffix, w.toDoubleMatrix());
-            results.put("B" + suffix, b.toDoubleVector());
+            // Each value in the shortest form that reads back to the same value of its own type.
+            boolean f32 = w.dataType() == DataType.FLOAT;
+            Object wv = f32 ? w.toFloatMatrix() : w.castTo(DataType.DOUBLE).toDoubleMatrix();
+            Object bv = f32 ? b.toFloatVector() : b.castTo(DataType.DOUBLE).toDoubleVector();
+            out.println(label + "W = " + java.util.Arrays.deepToString(new Object[] {wv}).replaceAll("^\\[|\\]$", ""));
+            out.println(label + "B = " + (f32 ? java.util.Arrays.toString((float[]) bv) : java.util.Arrays.toString((double[]) bv)));
+            results.put("W" + suffix, wv);
+            results.put("B" + suffix, bv);
         } else {
+            INDArray wd = w.castTo(DataType.DOUBLE);
+            INDArray bd = b.castTo(DataType.DOUBLE);
             out.printf(Locale.ROOT, "%sW: %d×%d, ‖W‖ = %.6g, max |w| = %.6g;  B: ‖B‖ = %.6g (all values in model/W.npy, B.npy)%n",
-                    label, w.rows(), w.columns(), w.norm2Number().doubleValue(), w.amaxNumber().doubleValue(),
-                    b.norm2Number().doubleValue());
-            results.put("W_norm" + suffix, w.norm2Number().doubleValue());
-            results.put("B" + suffix, b.length() <= 100 ? b.toDoubleVector() : null);
+                    label, w.rows(), w.columns(), wd.norm2Number().doubleValue(), wd.amaxNumber().doubleValue(),
+                    bd.norm2Number().doubleValue());
+            results.put("W_norm" + suffix, wd.norm2Number().doubleValue());
+            results.put("B" + suffix, b.length() <= 100 ? bd.toDoubleVector() : null);
         }
     }
 

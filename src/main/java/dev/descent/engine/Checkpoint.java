@@ -29,7 +29,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the new one is complete. The zip's CRC-32s catch a corrupt file on load.
  */
 public record Checkpoint(INDArray theta, INDArray[] optimizerState, int epochsDone, long steps, double firstLoss,
-        double prevLoss, List<EpochStats> history, Map<String, Object> describe) {
+        double prevLoss, List<EpochStats> history, Map<String, Object> describe, EpochProgress progress) {
+
+    /**
+     * How far into epoch {@code epochsDone} (0-based) a run stopped between two steps: batches done, the
+     * sum of their losses × rows, the rows, the seconds; {@link #NONE} at an epoch boundary.
+     */
+    public record EpochProgress(int batchesDone, double lossSum, long rows, double seconds) {
+        public static final EpochProgress NONE = new EpochProgress(0, 0, 0, 0);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Milliseconds to pause after writing the temporary file: a fault-injection hook for the kill tests only. */
@@ -43,6 +51,10 @@ public record Checkpoint(INDArray theta, INDArray[] optimizerState, int epochsDo
         meta.put("first_loss_bits", Double.doubleToRawLongBits(firstLoss));
         meta.put("prev_loss_bits", Double.doubleToRawLongBits(prevLoss));
         meta.put("state_buffers", optimizerState.length);
+        meta.put("batches_done", progress.batchesDone());
+        meta.put("epoch_loss_sum_bits", Double.doubleToRawLongBits(progress.lossSum()));
+        meta.put("epoch_rows", progress.rows());
+        meta.put("epoch_seconds", progress.seconds());
         List<Map<String, Object>> h = new ArrayList<>();
         for (EpochStats s : history) {
             h.add(Map.of("epoch", s.epoch(), "train_loss_bits", Double.doubleToRawLongBits(s.trainLoss()),
@@ -105,7 +117,9 @@ public record Checkpoint(INDArray theta, INDArray[] optimizerState, int epochsDo
             Map<String, Object> run = JSON.convertValue(meta.path("run"), Map.class);
             return new Checkpoint(theta, state, meta.path("epochs_done").asInt(), meta.path("steps").asLong(),
                     Double.longBitsToDouble(meta.path("first_loss_bits").asLong()),
-                    Double.longBitsToDouble(meta.path("prev_loss_bits").asLong()), history, run);
+                    Double.longBitsToDouble(meta.path("prev_loss_bits").asLong()), history, run,
+                    new EpochProgress(meta.path("batches_done").asInt(0), Double.longBitsToDouble(meta.path("epoch_loss_sum_bits").asLong(0)),
+                            meta.path("epoch_rows").asLong(0), meta.path("epoch_seconds").asDouble(0)));
         } catch (ZipException | java.io.EOFException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DataFormatException(file + ": corrupt checkpoint (" + (e.getMessage() == null ? "truncated zip structure"
                     : e.getMessage().lines().findFirst().orElse("")) + ")");

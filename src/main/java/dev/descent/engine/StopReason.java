@@ -7,5 +7,7 @@ public enum StopReason {
     /** |Δ epoch loss| fell below the tolerance. */
     CONVERGED,
     /** The loss became NaN/Inf or grew past the divergence bound. */
-    DIVERGED
+    DIVERGED,
+    /** Stopped at a step boundary on request (a signal). */
+    INTERRUPTED
 }

@@ -112,6 +112,7 @@ public final class Trainer {
 
     private final Optimizer optimizer;
     private final Config config;
+    private volatile boolean stopRequested;
 
     public Trainer(Optimizer optimizer, Config config) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -120,6 +121,15 @@ public final class Trainer {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * Asks the run in progress (or the next one) to stop at the next step boundary, writing a checkpoint
+     * there when checkpoints are on; it then ends with {@link StopReason#INTERRUPTED}. Safe to call from
+     * any thread, a signal handler's included.
+     */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     public Optimizer optimizer() {
@@ -152,7 +162,8 @@ public final class Trainer {
         Objects.requireNonNull(initial, "initial");
         check(train, test, initial.inputs(), initial.outputs());
         INDArray theta = initial.stacked().castTo(train.dataType()).dup('c');
-        return run(train, test, theta, null, 0, 0, Double.NaN, Double.NaN, new ArrayList<>(), ck, listeners);
+        return run(train, test, theta, null, 0, 0, Double.NaN, Double.NaN, Checkpoint.EpochProgress.NONE, new ArrayList<>(), ck,
+                listeners);
     }
 
     /**
@@ -171,7 +182,7 @@ public final class Trainer {
         java.util.Map<String, Object> mine = describe(optimizer.copy(), train);
         for (var e : mine.entrySet()) {
             Object theirs = c.describe().get(e.getKey());
-            if (!String.valueOf(e.getValue()).equals(String.valueOf(theirs))) {
+            if (!canonical(e.getValue()).equals(canonical(theirs))) {
                 throw new IllegalArgumentException("the checkpoint was written by a run with " + e.getKey() + " = " + theirs
                         + ", this run has " + e.getValue());
             }
@@ -181,7 +192,21 @@ public final class Trainer {
                     + config.epochs() + " epochs");
         }
         return run(train, test, c.theta().dup('c'), c.optimizerState(), c.epochsDone(), c.steps(), c.firstLoss(), c.prevLoss(),
-                new ArrayList<>(c.history()), ck, listeners);
+                c.progress(), new ArrayList<>(c.history()), ck, listeners);
+    }
+
+    /**
+     * A recorded value as compared on resume: a map's text "{k=v, ...}" with its entries sorted, so that
+     * checkpoints written while the entries' order changed from one JVM to the next still match.
+     */
+    static String canonical(Object value) {
+        String s = String.valueOf(value);
+        if (s.length() < 2 || s.charAt(0) != '{' || s.charAt(s.length() - 1) != '}') {
+            return s;
+        }
+        String[] entries = s.substring(1, s.length() - 1).split(", ");
+        java.util.Arrays.sort(entries);
+        return "{" + String.join(", ", entries) + "}";
     }
 
     /** What must match for a resume: optimizer, batching, seed, shapes, dtype. */
@@ -213,8 +238,8 @@ public final class Trainer {
     }
 
     private TrainingResult run(Dataset train, Dataset test, INDArray theta, INDArray[] savedState, int startEpoch,
-            long startStep, double firstLossIn, double prevLossIn, List<EpochStats> history, Checkpointing ck,
-            TrainingListener... listeners) {
+            long startStep, double firstLossIn, double prevLossIn, Checkpoint.EpochProgress partial, List<EpochStats> history,
+            Checkpointing ck, TrainingListener... listeners) {
         int b = config.batchFor(train.size());
         BatchOrder order = new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed());
         KernelKind kind = config.kernel().resolve();
@@ -245,15 +270,33 @@ public final class Trainer {
         double prevLoss = prevLossIn;
         StopReason stop = StopReason.EPOCHS;
         String message = null;
+        // The model after the last epoch that passed the stop rules (the starting one before any): what a
+        // diverged run keeps.
+        INDArray lastGood = theta.dup('c');
+        int lastGoodEpochs = startEpoch;
 
         epochs:
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
             order.startEpoch(epoch);
             int[] ord = order.shuffled() ? order.order() : null;
-            double sum = 0;
-            long rows = 0;
+            boolean continuing = epoch == startEpoch && partial.batchesDone() > 0;
+            double sum = continuing ? partial.lossSum() : 0;
+            long rows = continuing ? partial.rows() : 0;
+            double before = continuing ? partial.seconds() : 0;
             long start = System.nanoTime();
-            for (int k = 0; k < batches; k++) {
+            for (int k = continuing ? partial.batchesDone() : 0; k < batches; k++) {
+                if (stopRequested) {
+                    stopRequested = false;
+                    double elapsed = before + (System.nanoTime() - start) / 1e9;
+                    stop = StopReason.INTERRUPTED;
+                    message = String.format(Locale.ROOT, "interrupted in epoch %d of %d, after batch %d of %d (step %d)",
+                            epoch + 1, config.epochs(), k, batches, t);
+                    if (ck != null) {
+                        save(ck, new Checkpoint(theta, opt.state(), epoch, t, firstLoss, prevLoss, history, runInfo,
+                                new Checkpoint.EpochProgress(k, sum, rows, elapsed)));
+                    }
+                    break epochs;
+                }
                 int bs = order.size(k);
                 double loss = kernel.gradient(theta, ord, k * b, bs, grad);
                 String bad = !Double.isFinite(loss) ? "loss = " + loss
@@ -278,7 +321,7 @@ public final class Trainer {
                 }
             }
             Nd4j.getExecutioner().commit(); // asynchronous backends: finish before reading the clock
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = before + (System.nanoTime() - start) / 1e9;
             double trainLoss = sum / rows;
             double testLoss = testKernel == null ? Double.NaN : testKernel.mse(theta);
             EpochStats stats = new EpochStats(epoch, trainLoss, testLoss, opt.schedule().rate(t - 1, epoch),
@@ -299,22 +342,32 @@ public final class Trainer {
                 break;
             }
             prevLoss = trainLoss;
+            lastGood.assign(theta);
+            lastGoodEpochs = epoch + 1;
             if (ck != null && (epoch + 1) % ck.every() == 0 && epoch + 1 < config.epochs()) {
                 // Only finite states are saved: after a divergence the last finite checkpoint stays. Written
                 // synchronously from the live buffers, which do not change until save returns.
-                try {
-                    new Checkpoint(theta, opt.state(), epoch + 1, t, firstLoss, prevLoss, history, runInfo).save(ck.file());
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(ck.file() + ": cannot write checkpoint (" + e.getMessage() + ")", e);
-                }
+                save(ck, new Checkpoint(theta, opt.state(), epoch + 1, t, firstLoss, prevLoss, history, runInfo,
+                        Checkpoint.EpochProgress.NONE));
             }
         }
+        stopRequested = false;
         double total = history.stream().mapToDouble(EpochStats::seconds).sum();
-        TrainingResult result = new TrainingResult(LinearModel.fromStacked(theta), history, stop, message, t, total);
+        boolean diverged = stop == StopReason.DIVERGED;
+        TrainingResult result = new TrainingResult(LinearModel.fromStacked(diverged ? lastGood : theta), history, stop, message,
+                t, total, diverged ? lastGoodEpochs : history.size());
         for (TrainingListener l : listeners) {
             l.onEnd(result);
         }
         return result;
+    }
+
+    private static void save(Checkpointing ck, Checkpoint c) {
+        try {
+            c.save(ck.file());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(ck.file() + ": cannot write checkpoint (" + e.getMessage() + ")", e);
+        }
     }
 
     private static boolean finite(dev.descent.data.HostMemory.Rows rows, int n) {

@@ -4,6 +4,7 @@ import static dev.descent.cli.TrainCommandTest.descent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.descent.SeededTest;
 import dev.descent.data.Npy;
 import dev.descent.engine.Checkpoint;
@@ -49,6 +50,51 @@ class ResumeTest extends SeededTest {
         TrainCommandTest.Run none = descent("train", "--resume", tmp.resolve("nothing").toString());
         assertEquals(ExitCodes.BAD_INPUT, none.code());
         assertTrue(none.err().contains("no checkpoint here"), none.err());
+    }
+
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM to a real child JVM: it stops at a step boundary inside an epoch, writes a
+     * checkpoint there and its results, says in one line how to resume, and exits 130 or 143; resuming gives
+     * the bits of the uninterrupted run.
+     */
+    @Test
+    void aSignalStopsAtAStepAndResumingGivesTheUninterruptedBits() throws Exception {
+        List<String> run = List.of("train", "--rows", "20000", "--nx", "20", "--ny", "2", "--epochs", "300", "--lr", "0.01",
+                "--optimizer", "momentum-torch", "--momentum", "0.9", "--batch-size", "64", "--checkpoint-every", "50",
+                "--no-exact", "--no-plots", "--progress", "off");
+        Path ref = tmp.resolve("ref");
+        List<String> refArgs = new ArrayList<>(run);
+        refArgs.addAll(List.of("--out", ref.toString()));
+        assertEquals(0, descent(refArgs.toArray(String[]::new)).code());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String signal : List.of("INT", "TERM")) {
+            Path dir = tmp.resolve("sig" + signal);
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.descent.cli.Main"));
+            cmd.addAll(run);
+            cmd.addAll(List.of("--out", dir.toString()));
+            Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve(signal + ".err").toFile())
+                    .redirectOutput(tmp.resolve(signal + ".out").toFile()).start();
+            long t0 = System.nanoTime();
+            while (!Files.readString(tmp.resolve(signal + ".out")).contains("epoch    3/") && System.nanoTime() - t0 < 60e9) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String err = Files.readString(tmp.resolve(signal + ".err"));
+            assertEquals(signal.equals("INT") ? 130 : 143, p.exitValue(), err);
+            assertEquals(1, err.strip().lines().count(), err);
+            assertTrue(err.startsWith("train: interrupted in epoch ") && err.contains("on SIG" + signal + "; checkpoint written: continue"
+                    + " with descent train --resume " + dir), err);
+            JsonNode summary = dev.descent.report.RunFiles.json().readTree(dir.resolve("summary.json").toFile());
+            assertEquals("interrupted", summary.at("/status").asText());
+            Checkpoint c = Checkpoint.load(dir.resolve("checkpoint.ckpt"));
+            assertTrue(c.progress().batchesDone() > 0 || c.epochsDone() > 0, "a checkpoint at the step where it stopped");
+            TrainCommandTest.Run r = descent("train", "--resume", dir.toString(), "--progress", "off");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(Npy.read(ref.resolve("model/W.npy")), Npy.read(dir.resolve("model/W.npy")), signal);
+            assertEquals(Npy.read(ref.resolve("model/B.npy")), Npy.read(dir.resolve("model/B.npy")), signal);
+            assertEquals(300, Files.readAllLines(dir.resolve("history.csv")).size() - 1);
+        }
     }
 
     /**

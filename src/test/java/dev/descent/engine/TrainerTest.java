@@ -99,4 +99,14 @@ class TrainerTest extends SeededTest {
         double last = r.last().testLoss();
         assertEquals(r.model().mse(s.test().x(), s.test().y()), last, 1e-12);
     }
+
+    /** Resume compares recorded maps by their entries, whatever order a JVM printed them in (issue 19.1). */
+    @Test
+    void recordedMapsCompareByTheirEntries() {
+        assertEquals(Trainer.canonical("{optimizer=momentum-torch, lr=0.01, dampening=0.0, momentum=0.9}"),
+                Trainer.canonical("{optimizer=momentum-torch, lr=0.01, momentum=0.9, dampening=0.0}"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(Trainer.canonical("{momentum=0.9, dampening=0.0}"),
+                Trainer.canonical("{momentum=0.9, dampening=0.5}"));
+        assertEquals("64", Trainer.canonical(64));
+    }
 }
