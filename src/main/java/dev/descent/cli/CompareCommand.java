@@ -25,9 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent compare}: the engine against DL4J's single Dense layer, side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains the engine and a DL4J single-Dense-layer network (OutputLayer, identity, MSE) from the",
-            "same W, B on the same batches in the same order, and reports per epoch both losses, max |ΔW|,",
-            "max |ΔB|, times and the speed ratio. Writes compare.json and compare.png (losses, |ΔW| log scale)."})
+        header = "The engine against DL4J's single Dense layer on the same batches.",
+        description = "Trains the engine and a DL4J single-Dense-layer network (OutputLayer, identity, MSE) from the same W, B on the same batches in the same order, and reports per epoch both losses, max |ΔW|, max |ΔB|, times and the speed ratio. Writes compare.json and compare.png.")
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -126,7 +125,7 @@ final class CompareCommand implements Callable<Integer> {
 
         double[] ep = r.rows().stream().mapToDouble(row -> row.epoch() + 1).toArray();
         String title = String.format(Locale.ROOT, "engine vs DL4J: %s, %s, batch %d, N=%,d, nX=%d, nY=%d",
-                optimizer.hyperparameters(), DtypeConverter.name(data.dtype), config.batchFor(nTrain), nTrain, d.inputs(), d.outputs());
+                TrainCommand.compact(optimizer), DtypeConverter.name(data.dtype), config.batchFor(nTrain), nTrain, d.inputs(), d.outputs());
         var losses = Plots.lines(title, "epoch", "training MSE (mean of batch losses)", List.of(
                 new Plots.Curve("engine", ep, r.rows().stream().mapToDouble(Comparison.Row::engineLoss).toArray()),
                 new Plots.Curve("DL4J " + r.mapping().description(), ep, r.rows().stream().mapToDouble(Comparison.Row::dl4jLoss).toArray())),
@@ -136,6 +135,9 @@ final class CompareCommand implements Callable<Integer> {
                 new Plots.Curve("max |ΔW|", ep, r.rows().stream().mapToDouble(Comparison.Row::maxAbsDw).toArray()),
                 new Plots.Curve("max |ΔB|", ep, r.rows().stream().mapToDouble(Comparison.Row::maxAbsDb).toArray())),
                 true, 1e-17);
+        for (var chart : List.of(losses, deltas)) { // legends below the plots: no line hidden behind them
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        }
         Plots.savePngStack(List.of(losses, deltas), dir.resolve("compare.png"));
     }
 }

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent figure ema}: the moving average of a noisy gradient, as in the seed article. */
 @Command(name = "figure", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draws explanatory figures. ema: a 1-D Gaussian random walk (a stand-in for a noisy gradient",
-            "component) and its exponential moving average ⟨g⟩ ← β⟨g⟩ + (1−β)g, ⟨g⟩₀ = 0, for each --beta."})
+        header = "Explanatory figures (ema: a moving average of a noisy gradient).",
+        description = "Draws explanatory figures. ema: a 1-D Gaussian random walk (a stand-in for a noisy gradient component) and its exponential moving average ⟨g⟩ ← β⟨g⟩ + (1−β)g, ⟨g⟩₀ = 0, for each --beta.")
 final class FigureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,6 +75,7 @@ final class FigureCommand implements Callable<Integer> {
         var chart = Plots.lines("exponential moving average of a noisy signal: ⟨g⟩ ← β⟨g⟩ + (1−β)g, ⟨g⟩₀ = 0",
                 "step t", "value (arbitrary units)", curves, false, 0);
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setXAxisMin(0.0); // ticks at round steps from 0, not from the first step
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         Plots.savePng(chart, dir.resolve("ema.png"));
         Plots.saveStack(List.of(Plots.Panel.of(chart)), dir.resolve("ema.svg"), true);

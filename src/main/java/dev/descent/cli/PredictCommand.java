@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent predict}: y = X·W + B for a saved model. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Predictions of a saved model for the rows of a data file.",
         description = "Writes predictions y = X·W + B of a saved model for the rows of a data file (.csv or .npy by the output's extension).")
 final class PredictCommand implements Callable<Integer> {
     @Spec
@@ -45,7 +46,7 @@ final class PredictCommand implements Callable<Integer> {
             for (int k = 0; k < p.columns(); k++) {
                 names.add(m.meta().path("targets").path(k).asText("y" + k));
             }
-            RunFiles.writeCsv(output, names, p.castTo(DataType.DOUBLE).toDoubleMatrix());
+            RunFiles.writeCsv(output, names, p);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("wrote %d predictions to %s%n", p.rows(), output);

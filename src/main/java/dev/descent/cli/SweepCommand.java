@@ -28,9 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent sweep}: a (learning rate, momentum) grid trained in one pass; heat map and optimum. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains every (learning rate, momentum) pair of a grid together, one pass over the data per epoch",
-            "(one gemm per batch for all models), and writes the final-loss grid (sweep.csv, sweep.json) and a heat map",
-            "with the best momentum per learning rate (sweep.png, sweep.svg). Diverged models are marked and frozen."})
+        header = "A (learning rate, momentum) grid trained in one pass; a loss map.",
+        description = "Trains every (learning rate, momentum) pair of a grid together, one pass over the data per epoch (one gemm per batch for all models), and writes the final-loss grid (sweep.csv, sweep.json) and a heat map with the best momentum per learning rate (sweep.png, sweep.svg). Diverged models are marked and frozen.")
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -204,6 +203,15 @@ final class SweepCommand implements Callable<Integer> {
                     "final training MSE (log scale)", List.of(new Plots.Curve("loss at best " + mom,
                             bx.stream().mapToDouble(Double::doubleValue).toArray(), by.stream().mapToDouble(Double::doubleValue).toArray())),
                     true, 1e-300);
+            // The learning-rate axis of the heat map above, with round ticks.
+            boolean logLr = lrs.length > 2 && lrs[0] > 0 && Math.abs(lrs[2] / lrs[1] - lrs[1] / lrs[0]) < 1e-9 * lrs[1] / lrs[0]
+                    && Math.abs((lrs[2] - lrs[1]) - (lrs[1] - lrs[0])) > 1e-9 * Math.abs(lrs[1] - lrs[0]);
+            chart.getStyler().setXAxisLogarithmic(logLr);
+            chart.getStyler().setXAxisMin(logLr || lrs[0] < 0 ? lrs[0] : 0.0);
+            chart.getStyler().setXAxisMax(lrs[lrs.length - 1]);
+            if (!logLr) { // XChart labels a log axis by decades itself
+                chart.setCustomXAxisTickLabelsFormatter(dev.descent.report.Ticks::label);
+            }
             panels.add(Plots.Panel.of(chart));
         }
         Plots.saveStack(panels, dir.resolve("sweep.png"), false);

@@ -104,15 +104,15 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
         Font f = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
         g.setFont(f);
         FontMetrics fm = g.getFontMetrics();
-        for (int c = 0; c < nx; c += Math.max(1, nx / 8)) { // x ticks at cell centres
-            String s = fmt(xs[c]);
-            double x = left + (c + 0.5) * cw;
+        for (double v : Ticks.of(xs)) { // round values, placed between the cell centres they fall between
+            String s = Ticks.label(v);
+            double x = left + cw / 2 + Ticks.position(xs, v) * (pw - cw);
             g.draw(new Line2D.Double(x, top + ph, x, top + ph + 4));
             g.drawString(s, (float) (x - fm.stringWidth(s) / 2.0), (float) (top + ph + 18));
         }
-        for (int r = 0; r < ny; r += Math.max(1, ny / 8)) {
-            String s = fmt(ys[r]);
-            double y = top + (ny - 1 - r + 0.5) * ch;
+        for (double v : Ticks.of(ys)) {
+            String s = Ticks.label(v);
+            double y = top + ph - ch / 2 - Ticks.position(ys, v) * (ph - ch);
             g.draw(new Line2D.Double(left - 4, y, left, y));
             g.drawString(s, left - 8 - fm.stringWidth(s), (float) (y + fm.getAscent() / 2.0 - 1));
         }
@@ -180,11 +180,12 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
         }
         g.setColor(Color.BLACK);
         g.draw(new Rectangle2D.Double(bx, top, 18, ph));
-        for (int i = 0; i <= 4; i++) {
-            double lv = lhi - i * (lhi - llo) / 4;
-            g.drawString(fmt(Math.pow(10, lv)), (float) (bx + 22), (float) (top + i * ph / 4 + 4));
+        for (double v : Ticks.logColourBar(lo, hi)) { // decades where the range spans them, else 5 rounded levels
+            double y = top + (lhi - Math.log10(v)) / (lhi - llo) * ph;
+            g.draw(new Line2D.Double(bx + 18, y, bx + 22, y));
+            g.drawString(Ticks.label(v), (float) (bx + 24), (float) (y + fm.getAscent() / 2.0 - 1));
         }
-        g.drawString(valueLabel, (float) bx - 4, top - 6);
+        g.drawString(valueLabel, (float) bx - 4, top - 20); // above the top label, which reaches top − 8
         boolean marked = java.util.Arrays.stream(values).flatMapToDouble(java.util.Arrays::stream).anyMatch(v -> !(v > 0) || !Double.isFinite(v));
         if (marked) {
             g.setColor(new Color(0x9e9e9e));

@@ -43,7 +43,24 @@ public final class Plots {
             XYSeries s = chart.addSeries(c.name(), c.x(), y);
             s.setMarker(SeriesMarkers.CIRCLE);
         }
+        // XChart puts the ticks of equally spaced x values on data points, and with many points their labels
+        // run together ("101111121131..."). Half a step of room past the last point makes the values no
+        // longer equally spaced for it, and it picks round 1, 2, 5 × 10ᵏ steps instead.
+        if (!curves.isEmpty() && curves.get(0).x().length > 12 && equallySpaced(curves.get(0).x())) {
+            double[] x = curves.get(0).x();
+            chart.getStyler().setXAxisMax(x[x.length - 1] + (x[1] - x[0]) / 2);
+        }
         return chart;
+    }
+
+    private static boolean equallySpaced(double[] x) {
+        double d = x[1] - x[0];
+        for (int i = 2; i < x.length; i++) {
+            if (Math.abs(x[i] - x[i - 1] - d) > 1e-9 * Math.abs(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Something that paints itself into a rectangle of the given size. */

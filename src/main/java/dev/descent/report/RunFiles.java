@@ -46,7 +46,24 @@ public final class RunFiles {
     }
 
     /** A numeric table as CSV with a header line, written atomically. {@code rows}: one array per row. */
+    /**
+     * A matrix as CSV with a header line, written atomically, each value in the shortest form that reads
+     * back to the same value of the matrix's own type (so a float32 prints as 36.221344, not as the double
+     * 36.221343994140625). m: not modified.
+     */
+    public static void writeCsv(Path file, List<String> columns, org.nd4j.linalg.api.ndarray.INDArray m) throws IOException {
+        if (m.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            writeCsvRows(file, columns, m.toFloatMatrix());
+        } else {
+            writeCsvRows(file, columns, m.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix());
+        }
+    }
+
     public static void writeCsv(Path file, List<String> columns, double[][] rows) throws IOException {
+        writeCsvRows(file, columns, rows);
+    }
+
+    private static void writeCsvRows(Path file, List<String> columns, Object rows) throws IOException {
         CsvSchema.Builder b = CsvSchema.builder();
         for (String c : columns) {
             b.addColumn(c, CsvSchema.ColumnType.NUMBER);

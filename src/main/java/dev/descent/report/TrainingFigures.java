@@ -135,8 +135,8 @@ public final class TrainingFigures {
 
     private static XYChart fit(double[] x, double[] y, LinearModel m, int epoch, String units) {
         XYChart c = new XYChartBuilder().width(900).height(420)
-                .title(String.format(Locale.ROOT, "data and the fitted line after epoch %d: y = %.5g·x + %.5g", epoch,
-                        m.weights().getDouble(0, 0), m.bias().getDouble(0)))
+                .title(String.format(Locale.ROOT, "data and the fitted line after epoch %d: y = %.5g·x %s %.5g", epoch,
+                        m.weights().getDouble(0, 0), m.bias().getDouble(0) < 0 ? "−" : "+", Math.abs(m.bias().getDouble(0))))
                 .xAxisTitle("x (" + units + ")").yAxisTitle("y (" + units + ")").build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

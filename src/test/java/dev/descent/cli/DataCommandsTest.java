@@ -59,9 +59,9 @@ class DataCommandsTest extends SeededTest {
         Path pred = tmp.resolve("pred.csv");
         ok(descent("predict", "--model", run.resolve("model").toString(), "--data", csv.toString(), "--output", pred.toString()));
         var x = CsvLoader.load(csv, new CsvLoader.Options(',', true, List.of(), List.of("n"), DataType.FLOAT, false)).x();
-        double[] expected = m.model().predict(x).castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
-        var p = CsvLoader.load(pred, new CsvLoader.Options(',', true, List.of(), List.of("duration"), DataType.DOUBLE, false)).x();
-        assertArrayEquals(expected, p.reshape(x.rows()).toDoubleVector(), 0.0); // float32 values written exactly
+        float[] expected = m.model().predict(x).reshape(x.rows()).toFloatVector();
+        var p = CsvLoader.load(pred, new CsvLoader.Options(',', true, List.of(), List.of("duration"), DataType.FLOAT, false)).x();
+        assertArrayEquals(expected, p.reshape(x.rows()).toFloatVector(), 0f); // float32 values written exactly, shortest form
 
         TrainCommandTest.Run ev = descent("evaluate", "--model", run.resolve("model").toString(), "--data", csv.toString());
         ok(ev);
@@ -69,7 +69,7 @@ class DataCommandsTest extends SeededTest {
 
         Path npy = tmp.resolve("pred.npy");
         ok(descent("predict", "--model", run.resolve("model").toString(), "--data", csv.toString(), "--output", npy.toString()));
-        assertArrayEquals(expected, Npy.read(npy).castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector(), 0.0);
+        assertArrayEquals(expected, Npy.read(npy).reshape(x.rows()).toFloatVector(), 0f);
     }
 
     @Test
