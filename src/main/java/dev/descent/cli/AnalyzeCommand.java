@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent analyze}: the MSE Hessian's spectrum and the step sizes that follow. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Computes the Hessian of the MSE, H = (2/(N·m))·[X 1]ᵀ[X 1] (the same for every output), its eigenvalues,",
-            "condition number, and the step sizes that follow, each named with the parametrization it is in."})
+        header = "The MSE Hessian's spectrum and the step sizes that follow.",
+        description = "Computes the Hessian of the MSE, H = (2/(N·m))·[X 1]ᵀ[X 1] (the same for every output), its eigenvalues, condition number, and the step sizes that follow, each named with the parametrization it is in.")
 final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -26,11 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent bench}: whole epochs over a grid, against DL4J and the machine's own limits. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets",
-            "each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine",
-            "run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's",
-            "rows on two threads, as the engine gathers (random-access bound) and a square gemm (FLOP/s).",
-            "Writes bench.csv, bench.json, bench.png."})
+        header = "Epochs over a grid of shapes beside DL4J and the machine's limits.",
+        description = "Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's rows on two threads, as the engine gathers (random-access bound), and a square gemm (FLOP/s).")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

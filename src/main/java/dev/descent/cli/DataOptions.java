@@ -43,27 +43,38 @@ final class DataOptions {
     @Option(names = "--scale-y", paramLabel = "none|minmax|standard", description = "Target scaling fitted on the training rows (default: ${DEFAULT-VALUE}).")
     String scaleY = "none";
 
+    /** The most of the machine's memory (or the container's limit) that in-memory synthetic data may take. */
+    static final double IN_MEMORY_FRACTION = 0.8;
+
+    /** Synthetic data's defaults, shared with {@code generate --kind synthetic}. */
+    static final long DEFAULT_ROWS = 10_000;
+    static final int DEFAULT_NX = 10;
+    static final int DEFAULT_NY = 1;
+    static final double DEFAULT_NOISE = 0.1;
+    static final DataType DEFAULT_DTYPE = DataType.FLOAT;
+    static final long DEFAULT_SEED = 42;
+
     @Option(names = {"-n", "--rows"}, description = "Rows N of synthetic data (default: ${DEFAULT-VALUE}).")
-    long rows = 10_000;
+    long rows = DEFAULT_ROWS;
 
     @Option(names = "--nx", description = "Input features nX of synthetic data (default: ${DEFAULT-VALUE}).")
-    int nx = 10;
+    int nx = DEFAULT_NX;
 
     @Option(names = "--ny", description = "Outputs nY of synthetic data (default: ${DEFAULT-VALUE}).")
-    int ny = 1;
+    int ny = DEFAULT_NY;
 
     @Option(names = "--noise", description = "Standard deviation of the Gaussian noise on synthetic Y (default: ${DEFAULT-VALUE}).")
-    double noise = 0.1;
+    double noise = DEFAULT_NOISE;
 
     @Option(names = "--dtype", converter = DtypeConverter.class, paramLabel = "float32|float64",
             description = "Floating type of X, Y, W, B (default: float32).")
-    DataType dtype = DataType.FLOAT;
+    DataType dtype = DEFAULT_DTYPE;
 
     @Option(names = "--test-fraction", description = "Fraction of rows held out for testing, in [0, 1) (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
     @Option(names = "--seed", description = "Seed for the data (seed), the initial W, B (seed+1), the shuffle (seed+2) and a file's test split (seed+3) (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
+    long seed = DEFAULT_SEED;
 
     /**
      * The data ready for training: {@code train}/{@code test} scaled for training, {@code original*} in the
@@ -195,12 +206,13 @@ final class DataOptions {
             throw new IllegalArgumentException("--rows must be at most " + (Integer.MAX_VALUE - 8) + ", got " + rows);
         }
         double bytes = (double) rows * ((double) nx + ny) * (dtype == DataType.DOUBLE ? 8 : 4);
-        long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getTotalMemorySize();
-        if (bytes > 0.8 * physical) {
+        long memory = dev.descent.host.MemoryBudget.totalBytes();
+        if (bytes > IN_MEMORY_FRACTION * memory) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "--rows %d with --nx %d and --ny %d needs %.1f GB of data; this machine has %.1f GB", rows, nx, ny,
-                    bytes / 1e9, physical / 1e9));
+                    "--rows %d with --nx %d and --ny %d needs %.1f GB for X and Y; data held in memory may take at most"
+                    + " %.0f %% of this machine's %.1f GB (%.1f GB): use fewer rows, or write the data to .npy files with"
+                    + " 'descent generate --kind synthetic --out x.npy --out-y y.npy' and train on them with --stream", rows, nx, ny,
+                    bytes / 1e9, IN_MEMORY_FRACTION * 100, memory / 1e9, IN_MEMORY_FRACTION * memory / 1e9));
         }
         return new SyntheticData(rows, nx, ny, noise, dtype, seed);
     }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent evaluate}: MSE, RMSE, MAE and R² of a saved model on a dataset. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "MSE, RMSE, MAE and R² of a saved model on a data file.",
         description = "Prints MSE, RMSE, MAE and R² (mean over outputs, as scikit-learn's r2_score) of a saved model on a data file.")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec

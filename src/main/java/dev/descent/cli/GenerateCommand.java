@@ -23,9 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent generate}: writes datasets to .npz, .npy or .csv. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes a dataset: make-regression (bit-compatible with scikit-learn's make_regression and numpy's",
-            "RandomState: the same arguments give the same X and coef as Python), synthetic (descent's ND4J generator),",
-            "or job-duration (a timing log: runtime roughly proportional to the number of examples, with noise)."})
+        header = "Writes a dataset: make-regression, synthetic or job-duration.",
+        description = "Writes a dataset: make-regression (scikit-learn's make_regression, through a reimplementation of numpy's RandomState), synthetic (descent's own generator, the same bits as train --rows with the same options), or job-duration (a timing log: runtime roughly proportional to the number of examples, with noise).")
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,35 +38,56 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out-y", paramLabel = "FILE", description = "Where y goes when --out is a .npy.")
     Path outY;
 
-    @Option(names = "--n-samples", description = "Rows (default: ${DEFAULT-VALUE}).")
-    int nSamples = 100;
+    @Option(names = {"--n-samples", "--rows", "-n"}, description = "Rows (default: 100; synthetic: 10000, as train).")
+    Long nSamplesOption;
 
-    @Option(names = "--n-features", description = "Features (default: ${DEFAULT-VALUE}).")
-    int nFeatures = 100;
+    @Option(names = {"--n-features", "--nx"}, description = "Features (default: 100; synthetic: 10, as train).")
+    Integer nFeaturesOption;
 
     @Option(names = "--n-informative", description = "make-regression: features with non-zero coefficients (default: ${DEFAULT-VALUE}).")
     int nInformative = 10;
 
-    @Option(names = "--n-targets", description = "Outputs (default: ${DEFAULT-VALUE}).")
-    int nTargets = 1;
+    @Option(names = {"--n-targets", "--ny"}, description = "Outputs (default: 1).")
+    Integer nTargetsOption;
 
     @Option(names = "--bias", description = "make-regression: intercept (default: ${DEFAULT-VALUE}).")
     double bias = 0.0;
 
-    @Option(names = "--noise", description = "Standard deviation of the Gaussian noise (default: ${DEFAULT-VALUE}).")
-    double noise = 0.0;
+    @Option(names = "--noise", description = "Standard deviation of the Gaussian noise (default: 0; synthetic: 0.1, as train).")
+    Double noiseOption;
 
     @Option(names = "--no-shuffle", description = "make-regression: shuffle=False.")
     boolean noShuffle;
 
-    @Option(names = "--random-state", description = "Seed (numpy RandomState for make-regression and job-duration, ND4J for synthetic) (default: ${DEFAULT-VALUE}).")
-    long randomState = 0;
+    @Option(names = {"--random-state", "--seed"},
+            description = "Seed: numpy RandomState for make-regression and job-duration (default: 0), train's --seed for synthetic (default: 42).")
+    Long randomStateOption;
 
-    @Option(names = "--dtype", converter = DtypeConverter.class, paramLabel = "float32|float64", description = "Written dtype (default: float64).")
-    DataType dtype = DataType.DOUBLE;
+    @Option(names = "--dtype", converter = DtypeConverter.class, paramLabel = "float32|float64",
+            description = "Written dtype (default: float64; synthetic: float32, as train).")
+    DataType dtypeOption;
+
+    private long nSamples;
+    private int nFeatures;
+    private int nTargets;
+    private double noise;
+    private long randomState;
+    private DataType dtype;
+
+    /** Options left unset take the kind's defaults: scikit-learn's for make-regression, train's for synthetic. */
+    private void applyDefaults() {
+        boolean synthetic = kind.equals("synthetic");
+        nSamples = nSamplesOption != null ? nSamplesOption : synthetic ? DataOptions.DEFAULT_ROWS : 100;
+        nFeatures = nFeaturesOption != null ? nFeaturesOption : synthetic ? DataOptions.DEFAULT_NX : 100;
+        nTargets = nTargetsOption != null ? nTargetsOption : DataOptions.DEFAULT_NY;
+        noise = noiseOption != null ? noiseOption : synthetic ? DataOptions.DEFAULT_NOISE : 0.0;
+        randomState = randomStateOption != null ? randomStateOption : synthetic ? DataOptions.DEFAULT_SEED : 0;
+        dtype = dtypeOption != null ? dtypeOption : synthetic ? DataOptions.DEFAULT_DTYPE : DataType.DOUBLE;
+    }
 
     @Override
     public Integer call() throws Exception {
+        applyDefaults();
         String ext = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!ext.endsWith(".npz") && !ext.endsWith(".csv") && !ext.endsWith(".npy")) {
             throw new IllegalArgumentException("--out must end in .npz, .csv or .npy, got " + out);
@@ -84,11 +104,16 @@ final class GenerateCommand implements Callable<Integer> {
         if (kind.equals("synthetic") && ext.endsWith(".npy")) {
             return syntheticNpy();
         }
+        if (nSamples > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--n-samples " + nSamples + " is more rows than one array holds; write synthetic"
+                    + " data to .npy files (--out x.npy --out-y y.npy), which are written block by block");
+        }
+        int rows = (int) nSamples;
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         String[] names;
         switch (kind) {
             case "make-regression" -> {
-                MakeRegression.Result r = new MakeRegression(nSamples, nFeatures, nInformative, nTargets, bias, noise,
+                MakeRegression.Result r = new MakeRegression(rows, nFeatures, nInformative, nTargets, bias, noise,
                         !noShuffle, randomState).generate();
                 arrays.put("X", Nd4j.createFromArray(r.x()).castTo(dtype));
                 arrays.put("y", squeeze(Nd4j.createFromArray(r.y())).castTo(dtype));
@@ -104,7 +129,7 @@ final class GenerateCommand implements Callable<Integer> {
                 names = columnNames("x", nFeatures, "y", nTargets);
             }
             case "job-duration" -> {
-                arrays.putAll(jobDuration());
+                arrays.putAll(jobDuration(rows));
                 names = new String[] {"n", "duration"};
             }
             default -> throw new IllegalArgumentException("--kind must be make-regression, synthetic or job-duration, got '" + kind + "'");
@@ -118,8 +143,7 @@ final class GenerateCommand implements Callable<Integer> {
             Npy.write(outY, y);
         } else {
             INDArray yy = y.rank() == 1 ? y.reshape(y.length(), 1) : y;
-            RunFiles.writeCsv(out, List.of(names),
-                    Nd4j.hstack(x.castTo(DataType.DOUBLE), yy.castTo(DataType.DOUBLE)).toDoubleMatrix());
+            RunFiles.writeCsv(out, List.of(names), Nd4j.hstack(x, yy.castTo(x.dataType())));
         }
         PrintWriter p = spec.commandLine().getOut();
         p.printf(Locale.ROOT, "wrote %s: %s, %d rows%n", out, kind, x.rows());
@@ -158,11 +182,11 @@ final class GenerateCommand implements Callable<Integer> {
      * A timing log: n ~ uniform integers in [1,000, 1,000,000] examples, duration = 2 s + 4.2e-4 s·n with
      * 5 % multiplicative Gaussian noise, from numpy's RandomState(--random-state).
      */
-    private Map<String, INDArray> jobDuration() {
+    private Map<String, INDArray> jobDuration(int rows) {
         RandomState rs = new RandomState(randomState);
-        double[][] n = new double[nSamples][1];
-        double[][] d = new double[nSamples][1];
-        for (int i = 0; i < nSamples; i++) {
+        double[][] n = new double[rows][1];
+        double[][] d = new double[rows][1];
+        for (int i = 0; i < rows; i++) {
             n[i][0] = Math.floor(rs.uniform(1_000, 1_000_001));
             d[i][0] = (2.0 + 4.2e-4 * n[i][0]) * (1 + 0.05 * rs.standardNormal());
         }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, CompareCommand.class, PredictCommand.class, EvaluateCommand.class,
             GenerateCommand.class, SweepCommand.class, AnalyzeCommand.class, FigureCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -21,18 +21,38 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::badInput);
         cl.setExecutionExceptionHandler(Main::failure);
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                OutputOptions.removeEmptyCreated();
+            }
+        });
         return cl;
     }
 
+    /** No command given: the usage on stderr, exit code 2. */
     @Override
-    public void run() {
-        CommandLine.usage(this, System.out);
+    public Integer call() {
+        CommandLine cl = spec.commandLine();
+        cl.getErr().println("descent: a command is needed");
+        cl.usage(cl.getErr());
+        cl.getErr().flush();
+        return ExitCodes.BAD_INPUT;
     }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     /** A usage error: one line naming the command and what was wrong, exit code 2. */
     private static int badInput(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
+        String hint = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            hint = "; did you mean " + String.join(" or ", u.getSuggestions().subList(0, Math.min(3, u.getSuggestions().size())))
+                    + "?";
+        }
+        err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + hint
                 + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return ExitCodes.BAD_INPUT;

@@ -9,13 +9,39 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * --out and --overwrite: the output directory is created and checked writable before any work, and a
- * previous run's directory is not overwritten unless asked.
+ * --out and --overwrite: the output directory is created and checked writable before any work, a
+ * previous run's directory is not overwritten unless asked, and a directory that a failed run created
+ * and left empty is removed when the command ends.
  */
 final class OutputOptions {
     /** Files that mark a directory as holding a run's results. */
     static final List<String> RUN_FILES = List.of("summary.json", "history.csv", "checkpoint.ckpt", "model", "compare.json",
             "sweep.json", "ema.png", "bench.json");
+
+    /** A directory this process created, and the topmost of the directories created with it. */
+    private record Created(Path dir, Path top) {
+    }
+
+    private static final List<Created> CREATED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Removes the output directories this process created and left empty (a run that failed or was
+     * interrupted before writing anything), with the parents created for them. Called when a command ends.
+     */
+    static void removeEmptyCreated() {
+        for (Created c : CREATED) {
+            CREATED.remove(c);
+            Path p = c.dir();
+            while (p != null && p.startsWith(c.top())) {
+                try {
+                    Files.delete(p); // only an empty directory can be deleted
+                } catch (IOException e) {
+                    break;
+                }
+                p = p.getParent();
+            }
+        }
+    }
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<command>-<date-time>).")
     Path out;
@@ -41,7 +67,15 @@ final class OutputOptions {
             }
         }
         try {
+            Path missing = dir.toAbsolutePath().normalize();
+            while (missing.getParent() != null && !Files.exists(missing.getParent())) {
+                missing = missing.getParent();
+            }
+            boolean fresh = !Files.exists(dir);
             Files.createDirectories(dir);
+            if (fresh) {
+                CREATED.add(new Created(dir.toAbsolutePath().normalize(), missing));
+            }
         } catch (IOException e) {
             throw new IOException("--out " + dir + ": cannot create directory (" + e.getMessage() + ")", e);
         }

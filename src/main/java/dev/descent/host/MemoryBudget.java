@@ -22,6 +22,31 @@ public final class MemoryBudget {
         return best;
     }
 
+    /** The memory this process may use in all: physical memory, or the cgroup's limit when that is lower. */
+    public static long totalBytes() {
+        long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        long limit = cgroupLimit();
+        return limit > 0 ? Math.min(physical, limit) : physical;
+    }
+
+    private static long cgroupLimit() {
+        for (Path f : new Path[] {Path.of("/sys/fs/cgroup/memory.max"), Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")}) {
+            try {
+                String v = Files.readString(f).trim();
+                if (!v.equals("max")) {
+                    long l = Long.parseLong(v);
+                    if (l < Long.MAX_VALUE / 2) {
+                        return l;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not this cgroup version
+            }
+        }
+        return -1;
+    }
+
     /** Bytes as gigabytes for messages ("2.31 GB"). */
     public static String gb(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.2f GB", bytes / 1e9);

@@ -52,7 +52,7 @@ class BadDataFilesTest extends SeededTest {
     @Test
     void badNpyFiles() throws Exception {
         Path y = tmp.resolve("y.npy");
-        descent("generate", "--kind", "synthetic", "--n-samples", "4", "--n-features", "2", "--out", tmp.resolve("X.npy").toString(),
+        descent("generate", "--kind", "synthetic", "--n-samples", "4", "--n-features", "2", "--dtype", "float64", "--out", tmp.resolve("X.npy").toString(),
                 "--out-y", y.toString());
         byte[] good = Files.readAllBytes(tmp.resolve("X.npy"));
         Path truncated = Files.write(tmp.resolve("t.npy"), java.util.Arrays.copyOf(good, good.length - 8));
