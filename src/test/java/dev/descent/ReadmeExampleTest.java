@@ -1,25 +1,104 @@
 package dev.descent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The README's Java example, verbatim between the markers, so it compiles and runs. */
+/** The README as a reader sees it: its code fences render, and its Java example compiles and runs. */
 class ReadmeExampleTest extends SeededTest {
+    static final Path README = Path.of("README.md");
+
+    @TempDir
+    Path tmp;
+
+    /** Every fence opens and closes on a line of its own, so CommonMark renders the text between as prose. */
+    @Test
+    void codeFencesOpenAndCloseOnLinesOfTheirOwn() throws Exception {
+        List<String> lines = Files.readAllLines(README);
+        boolean inside = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int at = line.indexOf("```");
+            if (at < 0) {
+                continue;
+            }
+            assertEquals(0, at, "README.md:" + (i + 1) + ": a fence must start its line: " + line);
+            String info = line.substring(3).strip();
+            if (inside) {
+                assertEquals("", info, "README.md:" + (i + 1) + ": a closing fence carries nothing after it");
+            } else {
+                assertTrue(info.matches("[a-z]*"), "README.md:" + (i + 1) + ": an opening fence names a language only");
+            }
+            inside = !inside;
+        }
+        assertTrue(!inside, "README.md: the last code block is never closed");
+    }
 
     @Test
-    void readmeExampleTrainsToTheNoiseFloor() {
-        // README-BEGIN
-        var gen = new dev.descent.data.SyntheticData(100_000, 20, 1, 0.1, org.nd4j.linalg.api.buffer.DataType.FLOAT, 42).generate();
-        var split = gen.data().splitTail(0.2);                       // 80,000 train, 20,000 test rows
-        var optimizer = new dev.descent.optim.NesterovKeras(new dev.descent.optim.Schedule.Constant(0.01), 0.9);
-        var config = dev.descent.engine.Trainer.Config.defaults().withBatchSize(256).withEpochs(5);
-        var initial = dev.descent.model.LinearModel.zeros(20, 1, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        var result = new dev.descent.engine.Trainer(optimizer, config).train(split.train(), split.test(), initial);
-        var model = result.model();                                   // W: 20×1, B: 1 (copies)
-        System.out.printf("test MSE %.5f after %d epochs, %.0f samples/s%n",
-                model.mse(split.test().x(), split.test().y()), result.history().size(), result.last().samplesPerSecond());
-        // README-END
-        assertEquals(0.01, model.mse(split.test().x(), split.test().y()), 0.001); // noise variance 0.1²
+    void javaExampleCompilesAndTrainsToTheNoiseFloor() throws Exception {
+        String example = javaBlock(Files.readAllLines(README));
+        String source = "package readme;\n"
+                + "public final class Example implements java.util.function.Supplier<Double> {\n"
+                + "  public Double get() {\n" + example + "\n"
+                + "    return model.mse(split.test().x(), split.test().y());\n  }\n}\n";
+        Path src = tmp.resolve("readme/Example.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "the tests need a JDK (javax.tools)");
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        int rc = javac.run(null, diagnostics, diagnostics, "-d", tmp.toString(), "-cp", classpath, src.toString());
+        if (rc != 0) {
+            fail("the README's Java example does not compile (it must define `split` and `model`):\n" + diagnostics);
+        }
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        double mse;
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {tmp.toUri().toURL()}, getClass().getClassLoader())) {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            @SuppressWarnings("unchecked")
+            Supplier<Double> run = (Supplier<Double>) loader.loadClass("readme.Example").getDeclaredConstructor().newInstance();
+            mse = run.get();
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0.01, mse, 0.001, "test MSE at the noise floor (noise variance 0.1²)");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).startsWith("test MSE 0.010"), printed.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The one ```java block's lines. */
+    static String javaBlock(List<String> lines) {
+        List<String> block = new ArrayList<>();
+        boolean inside = false;
+        int found = 0;
+        for (String line : lines) {
+            if (!inside && line.equals("```java")) {
+                inside = true;
+                found++;
+            } else if (inside && line.startsWith("```")) {
+                inside = false;
+            } else if (inside) {
+                block.add(line);
+            }
+        }
+        assertEquals(1, found, "README.md has exactly one ```java block");
+        return String.join("\n", block);
     }
 }

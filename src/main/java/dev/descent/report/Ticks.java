@@ -82,8 +82,8 @@ public final class Ticks {
             return "0";
         }
         if (a >= 1e5 || a < 1e-3) {
-            String s = String.format(java.util.Locale.ROOT, "%.2g", v);
-            return s.replaceAll("\\.?0+e", "e");
+            String s = String.format(java.util.Locale.ROOT, "%.1e", v); // %g would write 1e-4 as 0.00010
+            return s.replaceAll("\\.0e", "e");
         }
         return new BigDecimal(Double.toString(v)).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }

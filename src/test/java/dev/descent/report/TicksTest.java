@@ -50,6 +50,7 @@ class TicksTest {
         assertEquals("2000", Ticks.label(2000));
         assertEquals("0.003", Ticks.label(0.003));
         assertEquals("1e-05", Ticks.label(1e-5));
+        assertEquals("1e-04", Ticks.label(1e-4));
         assertEquals("1.5e+06", Ticks.label(1.5e6));
         assertEquals(List.of(0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0), Ticks.logColourBar(0.0100208, 1.5e4));
         assertEquals(List.of(1e-3, 1e-1, 10.0, 1e3, 1e5), Ticks.logColourBar(1e-3, 2e6));
