@@ -13,7 +13,18 @@ import picocli.CommandLine.Command;
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // A signal outside training (while loading data, say) ends the JVM: say so, and remove the empty
+        // output directory that the run had created.
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!finished.get()) {
+                System.err.println("descent: interrupted before training started; nothing was written");
+                OutputOptions.removeEmptyCreated();
+            }
+        }));
+        int code = commandLine().execute(args);
+        finished.set(true);
+        System.exit(code);
     }
 
     /** The configured command line (tests call {@code execute} on it with captured output). */
