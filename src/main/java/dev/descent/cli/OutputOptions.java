@@ -29,7 +29,16 @@ final class OutputOptions {
      * interrupted before writing anything), with the parents created for them. Called when a command ends.
      */
     static void removeEmptyCreated() {
+        unlockAll();
         for (Created c : CREATED) {
+            try (var files = Files.list(c.dir())) { // empty but for our lock file
+                List<Path> left = files.toList();
+                if (left.size() == 1 && left.get(0).getFileName().toString().equals(LOCK)) {
+                    Files.deleteIfExists(left.get(0));
+                }
+            } catch (IOException e) {
+                // not there any more, or unreadable: nothing to remove
+            }
             CREATED.remove(c);
             Path p = c.dir();
             while (p != null && p.startsWith(c.top())) {
@@ -82,6 +91,66 @@ final class OutputOptions {
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new IOException("--out " + dir + ": not a writable directory");
         }
+        lock(dir);
         return dir;
+    }
+
+    /** The lock file in a run directory: held while a command writes there. */
+    static final String LOCK = ".descent.lock";
+
+    private record Held(Path dir, java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+    }
+
+    private static final List<Held> LOCKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * A temporary file that {@code AtomicFiles} writes and a dead run left behind: ".NAME.EXT.DIGITS.EXT" (the
+     * target's own extension twice) or ".NAME.DIGITS.tmp".
+     */
+    private static final java.util.regex.Pattern STALE =
+            java.util.regex.Pattern.compile("\\.[^/]+\\.([A-Za-z0-9]+)\\.[0-9]{6,}\\.\\1|\\.[^/]+\\.[0-9]{6,}\\.tmp");
+
+    /**
+     * Takes the run directory's lock for this process, refusing a second run in the same directory, then
+     * clears what a dead run left there: temporary files and an interrupted model save.
+     *
+     * @throws IllegalArgumentException when another live process holds the lock
+     */
+    static void lock(Path dir) throws IOException {
+        Path file = dir.resolve(LOCK);
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null; // this JVM holds it already (a command run twice in one process)
+        }
+        if (l == null) {
+            ch.close();
+            throw new IllegalArgumentException("--out " + dir + " is in use by another descent run; wait for it to end or"
+                    + " choose another --out");
+        }
+        LOCKS.add(new Held(dir, ch, l));
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f) && STALE.matcher(f.getFileName().toString()).matches()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        dev.descent.model.ModelStore.recover(dir.resolve("model"));
+    }
+
+    /** Releases the locks this process holds (the lock files stay: deleting one could split a lock). */
+    private static void unlockAll() {
+        for (Held h : LOCKS) {
+            LOCKS.remove(h);
+            try {
+                h.lock().release();
+                h.channel().close();
+            } catch (IOException e) {
+                // released with the process anyway
+            }
+        }
     }
 }

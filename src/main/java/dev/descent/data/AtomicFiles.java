@@ -44,6 +44,14 @@ public final class AtomicFiles {
 
     /** Lets {@code writer} write a temporary sibling path, then renames it over {@code target}. */
     public static void writeVia(Path target, PathWriter writer) throws IOException {
+        try {
+            writeViaTemporary(target, writer);
+        } catch (IOException e) {
+            throw named(target, e);
+        }
+    }
+
+    private static void writeViaTemporary(Path target, PathWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = temporary(dir, target);
@@ -58,8 +66,28 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes {@code target} atomically: readers see the old file or the whole new one, never a part. */
+    /**
+     * Writes {@code target} atomically: readers see the old file or the whole new one, never a part. An I/O
+     * error (a full disk, say) names the file: "runs/x/history.csv: cannot write (No space left on device)".
+     */
     public static void write(Path target, Writer writer) throws IOException {
+        try {
+            writeAtomically(target, writer);
+        } catch (IOException e) {
+            throw named(target, e);
+        }
+    }
+
+    /** An I/O error with the file in its message (once). */
+    static IOException named(Path target, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains(target.getFileName().toString())) {
+            return e;
+        }
+        return new IOException(target + ": cannot write (" + (e.getMessage() == null ? e.toString() : m) + ")", e);
+    }
+
+    private static void writeAtomically(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = temporary(dir, target);
