@@ -95,6 +95,10 @@ final class TrainCommand implements Callable<Integer> {
         // Everything that needs no data is checked before any expensive work.
         Optimizer optimizer = opt.create();
         data.validate();
+        if (data.dtype == DataType.FLOAT && (float) opt.lr == 0) {
+            throw new IllegalArgumentException("--lr " + opt.lr + " is 0 in float32, so nothing would train; use a larger"
+                    + " rate or --dtype float64");
+        }
         var initKind = training.init();
         var kernelKind = training.kernel();
         if (!solver.equals("sgd") && !solver.equals("exact")) {
@@ -110,6 +114,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
         Path dir = resumeFrom != null ? output.out : output.create("train");
+        if (resumeFrom != null) {
+            OutputOptions.lock(dir);
+        }
 
         Backend backend = Backend.current();
         o.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(), backend.device(),
@@ -178,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
             LinearModel initial = initKind.create(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
-                    checkpointEvery, Map.of("args", withoutOutput(spec.commandLine().getParseResult().originalArgs())));
+                    checkpointEvery, runIdentity(dir));
             Trainer trainer = new Trainer(optimizer, config);
             try (Interrupts interrupts = Interrupts.install(trainer::requestStop)) {
                 if (resumeFrom != null) {
@@ -399,6 +406,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path file = resume.resolve(CHECKPOINT);
         Checkpoint c = Checkpoint.load(file);
+        checkIdentity(c, resume, file);
         if (!(c.describe().get("args") instanceof java.util.List<?> args)) {
             throw new IllegalArgumentException(file + ": this checkpoint does not record the command that wrote it");
         }
@@ -412,6 +420,63 @@ final class TrainCommand implements Callable<Integer> {
         cl.parseArgs(a.toArray(String[]::new));
         t.resumeFrom = c;
         return t.call();
+    }
+
+    /** Options that name data files: recorded as absolute paths, so a resume from elsewhere reads the same files. */
+    private static final java.util.List<String> DATA_OPTIONS = java.util.List.of("--data", "--data-y", "--test-data");
+
+    /**
+     * What a checkpoint records so that a resume continues this run and no other: the arguments (data files
+     * as absolute paths), the run directory, and each data file's fingerprint.
+     */
+    private Map<String, Object> runIdentity(Path dir) throws IOException {
+        java.util.List<String> args = new java.util.ArrayList<>(withoutOutput(spec.commandLine().getParseResult().originalArgs()));
+        Map<String, Object> fingerprints = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (!DATA_OPTIONS.contains(option)) {
+                continue;
+            }
+            boolean inline = a.contains("=");
+            if (!inline && i + 1 >= args.size()) {
+                continue;
+            }
+            Path file = Path.of(inline ? a.substring(a.indexOf('=') + 1) : args.get(i + 1)).toAbsolutePath().normalize();
+            if (inline) {
+                args.set(i, option + "=" + file);
+            } else {
+                args.set(++i, file.toString());
+            }
+            fingerprints.put(file.toString(), dev.descent.data.Fingerprint.of(file));
+        }
+        Map<String, Object> id = new LinkedHashMap<>();
+        id.put("args", args);
+        id.put("run_dir", dir.toAbsolutePath().normalize().toString());
+        id.put("data_fingerprints", fingerprints);
+        return id;
+    }
+
+    /** Refuses a checkpoint from another run directory, or one whose data files changed since it was written. */
+    private static void checkIdentity(Checkpoint c, Path dir, Path file) throws IOException {
+        Object recordedDir = c.describe().get("run_dir");
+        String here = dir.toAbsolutePath().normalize().toString();
+        if (recordedDir != null && !recordedDir.equals(here)) {
+            throw new IllegalArgumentException(file + " was written by the run in " + recordedDir + " (copied here?); resume"
+                    + " that run there, or move the whole directory back");
+        }
+        if (c.describe().get("data_fingerprints") instanceof Map<?, ?> prints) {
+            for (var e : prints.entrySet()) {
+                Path data = Path.of(String.valueOf(e.getKey()));
+                if (!Files.isRegularFile(data)) {
+                    throw new IllegalArgumentException(file + ": the run's data file " + data + " is gone");
+                }
+                if (!dev.descent.data.Fingerprint.of(data).equals(String.valueOf(e.getValue()))) {
+                    throw new IllegalArgumentException(file + ": the data file " + data + " changed since the checkpoint was"
+                            + " written (size or contents); a resume must train on the data the run started with");
+                }
+            }
+        }
     }
 
     /** The command's arguments without --out/--overwrite/--resume/--progress (a resume sets its own). */

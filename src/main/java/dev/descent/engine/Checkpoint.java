@@ -40,6 +40,8 @@ public record Checkpoint(INDArray theta, INDArray[] optimizerState, int epochsDo
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most state buffers an optimizer keeps (velocity, moving average, ...): more means a corrupt file. */
+    static final int MAX_STATE_BUFFERS = 16;
     /** Milliseconds to pause after writing the temporary file: a fault-injection hook for the kill tests only. */
     private static final long TEST_PAUSE_MS = Long.getLong("descent.test.checkpointPauseMs", 0);
 
@@ -103,7 +105,12 @@ public record Checkpoint(INDArray theta, INDArray[] optimizerState, int epochsDo
                 throw new DataFormatException(file + ": unknown checkpoint format '" + meta.path("format").asText() + "'");
             }
             INDArray theta = array(zip, "theta.npy", file);
-            INDArray[] state = new INDArray[meta.path("state_buffers").asInt()];
+            int buffers = meta.path("state_buffers").asInt(-1);
+            if (buffers < 0 || buffers > MAX_STATE_BUFFERS) {
+                throw new DataFormatException(file + ": corrupt checkpoint (state_buffers " + meta.path("state_buffers").asText()
+                        + ", expected 0 to " + MAX_STATE_BUFFERS + ")");
+            }
+            INDArray[] state = new INDArray[buffers];
             for (int i = 0; i < state.length; i++) {
                 state[i] = array(zip, "state-" + i + ".npy", file);
             }
@@ -137,9 +144,16 @@ public record Checkpoint(INDArray theta, INDArray[] optimizerState, int epochsDo
 
     /** An entry's bytes, checked against its CRC-32 (ZipFile itself does not check). */
     private static byte[] verified(ZipFile zip, ZipEntry e, Path file) throws IOException {
+        long declared = e.getSize();
+        // A zip states each entry's inflated size: refuse what would not fit before inflating it.
+        if (declared < 0 || declared > Integer.MAX_VALUE - 8 || 2 * declared > dev.descent.host.MemoryBudget.availableBytes()) {
+            throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                    "%s: corrupt checkpoint (%s declares %,d bytes inflated; %.2f GB of memory is available)", file, e.getName(),
+                    declared, dev.descent.host.MemoryBudget.availableBytes() / 1e9));
+        }
         byte[] bytes;
         try (var in = zip.getInputStream(e)) {
-            bytes = in.readAllBytes();
+            bytes = in.readNBytes((int) declared + 1); // never more than declared: a lying size is caught below
         } catch (java.util.zip.ZipException | java.io.EOFException x) {
             throw new DataFormatException(file + ": corrupt checkpoint (" + e.getName() + ": " + x.getMessage() + ")");
         }
