@@ -6,6 +6,7 @@ import dev.descent.data.Dataset;
 import dev.descent.data.Scaler;
 import dev.descent.data.SyntheticData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,7 +109,7 @@ final class DataOptions {
         }
         if (file == null) {
             synthetic();
-        } else if (testFile != null && testFile.equals(file)) {
+        } else if (testFile != null && sameFile(testFile, file)) {
             throw new IllegalArgumentException("--test-data is the same file as --data");
         }
     }
@@ -189,6 +190,17 @@ final class DataOptions {
                 dropNonFinite), format.fileY, format.xName, format.yName);
     }
 
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     SyntheticData synthetic() {
         if (rows < 2) {
             throw new IllegalArgumentException("--rows must be >= 2, got " + rows);
@@ -205,14 +217,16 @@ final class DataOptions {
         if (rows > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("--rows must be at most " + (Integer.MAX_VALUE - 8) + ", got " + rows);
         }
-        double bytes = (double) rows * ((double) nx + ny) * (dtype == DataType.DOUBLE ? 8 : 4);
+        // X and Y, and the scaled copies that training uses when scaling is on.
+        double bytes = (double) rows * ((double) nx + ny + (scaleX.equals("none") ? 0 : nx) + (scaleY.equals("none") ? 0 : ny))
+                * (dtype == DataType.DOUBLE ? 8 : 4);
         long memory = dev.descent.host.MemoryBudget.totalBytes();
         if (bytes > IN_MEMORY_FRACTION * memory) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "--rows %d with --nx %d and --ny %d needs %.1f GB for X and Y; data held in memory may take at most"
+                    "--rows %d with --nx %d and --ny %d needs %.1f GB for X and Y%s; data held in memory may take at most"
                     + " %.0f %% of this machine's %.1f GB (%.1f GB): use fewer rows, or write the data to .npy files with"
                     + " 'descent generate --kind synthetic --out x.npy --out-y y.npy' and train on them with --stream", rows, nx, ny,
-                    bytes / 1e9, IN_MEMORY_FRACTION * 100, memory / 1e9, IN_MEMORY_FRACTION * memory / 1e9));
+                    bytes / 1e9, scaleX.equals("none") && scaleY.equals("none") ? "" : " and their scaled copies", IN_MEMORY_FRACTION * 100, memory / 1e9, IN_MEMORY_FRACTION * memory / 1e9));
         }
         return new SyntheticData(rows, nx, ny, noise, dtype, seed);
     }

@@ -4,6 +4,7 @@ import dev.descent.data.Npy;
 import dev.descent.model.ModelStore;
 import dev.descent.report.RunFiles;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "Predictions: .csv (header from the model's target names) or .npy.")
     Path output;
 
+    @Option(names = "--overwrite", description = "Replace --output if it exists.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         String ext = output.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -37,6 +41,18 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output must end in .csv or .npy, got " + output);
         }
         ModelStore.Saved m = in.loadModel();
+        Path target = output.toAbsolutePath().normalize();
+        if (in.file != null && (target.equals(in.file.toAbsolutePath().normalize())
+                || Files.exists(output) && Files.exists(in.file) && Files.isSameFile(output, in.file))) {
+            throw new IllegalArgumentException("--output " + output + " is the input data file; predictions go to another file");
+        }
+        if (in.model != null && target.startsWith(in.model.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--output " + output + " is inside the model directory " + in.model
+                    + "; predictions go elsewhere");
+        }
+        if (Files.exists(output) && !overwrite) {
+            throw new IllegalArgumentException("--output " + output + " exists; use --overwrite to replace it");
+        }
         INDArray x = in.load(m, false).x();
         INDArray p = m.model().predict(x);
         if (ext.endsWith(".npy")) {

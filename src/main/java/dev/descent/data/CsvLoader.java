@@ -63,7 +63,15 @@ public final class CsvLoader {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(name + ": no such file");
         }
-        long lines = countNonBlankLines(file);
+        Scan scan = scan(file);
+        long lines = scan.lines();
+        long heap = Runtime.getRuntime().maxMemory();
+        if (scan.longestBytes() > heap / 2 / HEAP_BYTES_PER_LINE_BYTE) {
+            throw new DataFormatException(String.format(Locale.ROOT, "%s:%d: a line of %,d bytes; reading a row takes up to"
+                    + " %d bytes of heap per byte of its line (%.1f GB) and the heap is %.1f GB: split the data into more"
+                    + " rows, or convert it to .npy", name, scan.longestLine(), scan.longestBytes(), HEAP_BYTES_PER_LINE_BYTE,
+                    scan.longestBytes() * (double) HEAP_BYTES_PER_LINE_BYTE / 1e9, heap / 1e9));
+        }
         if (lines == 0) {
             throw new DataFormatException(name + ": empty file (expected " + (o.header() ? "a header line and " : "") + "data rows)");
         }
@@ -87,6 +95,9 @@ public final class CsvLoader {
             List<String> first = new ArrayList<>();
             long firstLine = p.currentLocation().getLineNr();
             readRow(p, first);
+            if (!first.isEmpty() && first.get(0).startsWith("\uFEFF")) { // a UTF-8 byte-order mark, not part of the name
+                first.set(0, first.get(0).substring(1).strip());
+            }
             int width = first.size();
             List<String> names = new ArrayList<>();
             for (int c = 0; c < width; c++) {
@@ -115,6 +126,12 @@ public final class CsvLoader {
             }
             if (f.length == 0) {
                 throw new DataFormatException(name + ": no feature columns left after taking the target(s)");
+            }
+            long bytes = rows * (long) (f.length + t.length) * (o.dtype() == DataType.DOUBLE ? 8 : 4);
+            if (bytes > dev.descent.host.MemoryBudget.availableBytes()) {
+                throw new DataFormatException(String.format(Locale.ROOT, "%s: %,d rows × %d columns need %.2f GB as %s; %.2f GB"
+                        + " of memory is available", name, rows, f.length + t.length, bytes / 1e9,
+                        o.dtype() == DataType.DOUBLE ? "float64" : "float32", dev.descent.host.MemoryBudget.availableBytes() / 1e9));
             }
             INDArray x = Nd4j.createUninitialized(o.dtype(), rows, f.length);
             INDArray y = t.length == 0 ? null : Nd4j.createUninitialized(o.dtype(), rows, t.length);
@@ -148,8 +165,9 @@ public final class CsvLoader {
                 if (kept + dropped >= rows) {
                     throw new DataFormatException(name + ":" + line + ": more rows than counted (a quoted field spans lines?)");
                 }
-                boolean finite = parse(cells, f, vx, names, name, line, o.dropNonFinite())
-                        & parse(cells, t, vy, names, name, line, o.dropNonFinite());
+                boolean f32 = o.dtype() == DataType.FLOAT;
+                boolean finite = parse(cells, f, vx, names, name, line, o.dropNonFinite(), f32)
+                        & parse(cells, t, vy, names, name, line, o.dropNonFinite(), f32);
                 if (!finite) {
                     dropped++;
                     continue;
@@ -193,7 +211,7 @@ public final class CsvLoader {
 
     /** Parses the chosen cells; false when one is NaN/Inf and dropping is on. */
     private static boolean parse(List<String> cells, int[] cols, double[] out, List<String> names, String file, long line,
-            boolean drop) {
+            boolean drop, boolean float32) {
         boolean finite = true;
         for (int i = 0; i < cols.length; i++) {
             String s = cells.get(cols[i]);
@@ -201,6 +219,15 @@ public final class CsvLoader {
             if (Double.isNaN(v) && !isNanSpelling(s)) {
                 throw new DataFormatException(String.format(Locale.ROOT, "%s:%d, column %d ('%s'): '%s' is not a number",
                         file, line, cols[i] + 1, names.get(cols[i]), abbreviate(s)));
+            }
+            if (float32 && Double.isFinite(v) && !Float.isFinite((float) v)) { // checked as stored, not as parsed
+                if (!drop) {
+                    throw new DataFormatException(String.format(Locale.ROOT,
+                            "%s:%d, column %d ('%s'): %s overflows float32 (largest %s); use --dtype float64, or"
+                            + " --drop-nonfinite to drop such rows", file, line, cols[i] + 1, names.get(cols[i]), abbreviate(s),
+                            Float.MAX_VALUE));
+                }
+                finite = false;
             }
             if (!Double.isFinite(v)) {
                 if (!drop) {
@@ -256,11 +283,16 @@ public final class CsvLoader {
                 try {
                     idx = Integer.parseInt(s);
                 } catch (NumberFormatException e) {
-                    throw new DataFormatException(file + ": no column '" + s + "' (columns: " + String.join(", ", names) + ")");
+                    throw new DataFormatException(file + ": no column '" + abbreviate(s) + "' (columns: " + listed(names) + ")");
                 }
                 if (idx < 0 || idx >= names.size()) {
                     throw new DataFormatException(file + ": column index " + idx + " is out of range (" + names.size()
                             + " columns, indices 0.." + (names.size() - 1) + ")");
+                }
+            }
+            for (int j = 0; j < i; j++) {
+                if (out[j] == idx) {
+                    throw new DataFormatException(file + ": column '" + abbreviate(names.get(idx)) + "' is chosen twice");
                 }
             }
             out[i] = idx;
@@ -268,9 +300,30 @@ public final class CsvLoader {
         return out;
     }
 
+    /** Column names for a message: all of a few, the first ten and a count of many. */
+    private static String listed(List<String> names) {
+        List<String> shown = new ArrayList<>();
+        for (String n : names.subList(0, Math.min(10, names.size()))) {
+            shown.add(abbreviate(n));
+        }
+        return String.join(", ", shown) + (names.size() > 10 ? ", ... (" + names.size() + " columns)" : "");
+    }
+
     /** Non-blank lines, by a byte scan (no decoding). */
     static long countNonBlankLines(Path file) throws IOException {
+        return scan(file).lines();
+    }
+
+    /** What a byte scan (no decoding) finds: non-blank lines, and the longest line's length and number. */
+    record Scan(long lines, long longestBytes, long longestLine) {
+    }
+
+    static Scan scan(Path file) throws IOException {
         long count = 0;
+        long physical = 1;
+        long length = 0;
+        long longest = 0;
+        long longestAt = 0;
         boolean content = false;
         byte[] buf = new byte[1 << 16];
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -282,13 +335,32 @@ public final class CsvLoader {
                         if (content) {
                             count++;
                         }
+                        if (length > longest) {
+                            longest = length;
+                            longestAt = physical;
+                        }
                         content = false;
-                    } else if (b != ' ' && b != '\t' && b != '\r') {
-                        content = true;
+                        length = 0;
+                        physical++;
+                    } else {
+                        length++;
+                        if (b != ' ' && b != '\t' && b != '\r') {
+                            content = true;
+                        }
                     }
                 }
             }
         }
-        return content ? count + 1 : count;
+        if (length > longest) {
+            longest = length;
+            longestAt = physical;
+        }
+        return new Scan(content ? count + 1 : count, longest, longestAt);
     }
+
+    /**
+     * Heap that reading one row takes per byte of its line, at worst: a cell of one digit and a separator
+     * becomes a String (about 48 bytes with its array) and a list slot.
+     */
+    static final int HEAP_BYTES_PER_LINE_BYTE = 28;
 }

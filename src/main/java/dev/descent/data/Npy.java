@@ -59,6 +59,12 @@ public final class Npy {
         } catch (ArithmeticException e) {
             throw new DataFormatException(name + ": shape " + Arrays.toString(h.shape()) + " overflows");
         }
+        long memory = h.fortran() && h.shape().length == 2 ? 2 * need : need; // a Fortran array is copied once
+        if (memory > dev.descent.host.MemoryBudget.availableBytes()) {
+            throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                    "%s: shape %s of %s needs %.2f GB of memory; %.2f GB is available", name, Arrays.toString(h.shape()),
+                    dtypeName(h), memory / 1e9, dev.descent.host.MemoryBudget.availableBytes() / 1e9));
+        }
         if (size >= 0 && size - h.dataOffset() != need) {
             throw new DataFormatException(name + ": header declares shape " + Arrays.toString(h.shape()) + " of "
                     + dtypeName(h) + " (" + need + " bytes) but the file holds " + Math.max(0, size - h.dataOffset())

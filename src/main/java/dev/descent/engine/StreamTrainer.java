@@ -115,6 +115,9 @@ public final class StreamTrainer {
             if (e.getCause() instanceof IOException io) {
                 throw new UncheckedIOException(io.getMessage(), io);
             }
+            if (e.getCause() instanceof IllegalArgumentException bad) { // a data file that went bad (truncated): bad input
+                throw bad;
+            }
             throw new IllegalStateException("reading data failed: " + e.getCause(), e.getCause());
         }
     }

@@ -31,20 +31,21 @@ public final class MemoryBudget {
     }
 
     private static long cgroupLimit() {
-        for (Path f : new Path[] {Path.of("/sys/fs/cgroup/memory.max"), Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")}) {
+        long best = -1;
+        for (Path dir : cgroupDirs()) {
             try {
-                String v = Files.readString(f).trim();
+                String v = Files.readString(dir.resolve(V2 ? "memory.max" : "memory.limit_in_bytes")).trim();
                 if (!v.equals("max")) {
                     long l = Long.parseLong(v);
-                    if (l < Long.MAX_VALUE / 2) {
-                        return l;
+                    if (l < Long.MAX_VALUE / 2 && (best < 0 || l < best)) {
+                        best = l;
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // not this cgroup version
+                // no limit file at this level
             }
         }
-        return -1;
+        return best;
     }
 
     /** Bytes as gigabytes for messages ("2.31 GB"). */
@@ -79,14 +80,50 @@ public final class MemoryBudget {
         return -1;
     }
 
-    /** limit − usage of this process's cgroup (v2: memory.max/memory.current; v1: the *_in_bytes files). */
+    /** limit − usage of this process's cgroup or the tightest of its ancestors (v2, else v1); −1 if unlimited. */
     private static long cgroupHeadroom() {
-        long v2 = headroom(Path.of("/sys/fs/cgroup/memory.max"), Path.of("/sys/fs/cgroup/memory.current"));
-        if (v2 >= 0) {
-            return v2;
+        long best = -1;
+        for (Path dir : cgroupDirs()) {
+            long h = headroom(dir.resolve(V2 ? "memory.max" : "memory.limit_in_bytes"),
+                    dir.resolve(V2 ? "memory.current" : "memory.usage_in_bytes"));
+            if (h >= 0 && (best < 0 || h < best)) {
+                best = h;
+            }
         }
-        return headroom(Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
-                Path.of("/sys/fs/cgroup/memory/memory.usage_in_bytes"));
+        return best;
+    }
+
+    private static final boolean V2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+
+    /**
+     * The memory cgroup directories from this process's own up to the root: /proc/self/cgroup names the
+     * process's path, which on a host or in a non-namespaced container is not the mount's root.
+     */
+    public static java.util.List<Path> cgroupDirs() {
+        java.util.List<Path> dirs = new java.util.ArrayList<>();
+        Path base = V2 ? Path.of("/sys/fs/cgroup") : Path.of("/sys/fs/cgroup/memory");
+        String own = "/";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] f = line.split(":", 3);
+                if (f.length == 3 && (V2 ? f[0].equals("0") : java.util.Arrays.asList(f[1].split(",")).contains("memory"))) {
+                    own = f[2];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: only the mount's root, if any
+        }
+        for (Path p = Path.of(own); p != null; p = p.getParent()) {
+            String rel = p.toString().replaceFirst("^/", "");
+            Path dir = rel.isEmpty() ? base : base.resolve(rel);
+            if (Files.isDirectory(dir)) {
+                dirs.add(dir);
+            }
+        }
+        if (dirs.isEmpty() || !dirs.get(dirs.size() - 1).equals(base)) {
+            dirs.add(base);
+        }
+        return dirs;
     }
 
     private static long headroom(Path limitFile, Path usageFile) {

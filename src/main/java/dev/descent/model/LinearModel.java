@@ -80,21 +80,23 @@ public final class LinearModel {
      * rounding (computed in float64), so predictions need no scaling step.
      */
     public LinearModel unscaled(dev.descent.data.Scaler x, dev.descent.data.Scaler y) {
-        double[][] ws = w.castTo(DataType.DOUBLE).toDoubleMatrix();
-        double[] bs = b.castTo(DataType.DOUBLE).toDoubleVector();
-        int nx = ws.length;
+        // Flat row-major copies: toDoubleMatrix() makes a view per row, which at nX = 10⁶ took seconds and GBs.
+        double[] ws = w.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] bs = b.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        int nx = (int) w.rows();
         int ny = bs.length;
-        double[][] wo = new double[nx][ny];
+        double[] wo = new double[nx * ny];
         double[] bo = new double[ny];
         for (int k = 0; k < ny; k++) {
             double shift = 0;
             for (int i = 0; i < nx; i++) {
-                wo[i][k] = ws[i][k] * y.scale()[k] / x.scale()[i];
-                shift += x.offset()[i] / x.scale()[i] * ws[i][k];
+                wo[i * ny + k] = ws[i * ny + k] * y.scale()[k] / x.scale()[i];
+                shift += x.offset()[i] / x.scale()[i] * ws[i * ny + k];
             }
             bo[k] = y.offset()[k] + y.scale()[k] * (bs[k] - shift);
         }
-        return new LinearModel(Nd4j.createFromArray(wo).castTo(dataType()), Nd4j.createFromArray(bo).castTo(dataType()));
+        return new LinearModel(Nd4j.create(wo, new long[] {nx, ny}, DataType.DOUBLE).castTo(dataType()),
+                Nd4j.createFromArray(bo).castTo(dataType()));
     }
 
     /** X·W + B as a new N×nY array. X: not modified. */

@@ -52,10 +52,23 @@ public final class RunFiles {
      * 36.221343994140625). m: not modified.
      */
     public static void writeCsv(Path file, List<String> columns, org.nd4j.linalg.api.ndarray.INDArray m) throws IOException {
+        int rows = (int) m.rows();
+        int cols = (int) m.columns();
+        // From one flat copy: toFloatMatrix()/toDoubleMatrix() make a view per row (slow for many rows).
         if (m.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-            writeCsvRows(file, columns, m.toFloatMatrix());
+            float[] flat = m.dup('c').data().asFloat();
+            float[][] r = new float[rows][];
+            for (int i = 0; i < rows; i++) {
+                r[i] = java.util.Arrays.copyOfRange(flat, i * cols, (i + 1) * cols);
+            }
+            writeCsvRows(file, columns, r);
         } else {
-            writeCsvRows(file, columns, m.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix());
+            double[] flat = m.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
+            double[][] r = new double[rows][];
+            for (int i = 0; i < rows; i++) {
+                r[i] = java.util.Arrays.copyOfRange(flat, i * cols, (i + 1) * cols);
+            }
+            writeCsvRows(file, columns, r);
         }
     }
 

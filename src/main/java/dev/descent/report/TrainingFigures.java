@@ -21,8 +21,12 @@ public final class TrainingFigures {
     private TrainingFigures() {
     }
 
-    /** Training and test loss against epoch (log scale). */
-    public static XYChart lossCurves(String title, String units, List<EpochStats> history) {
+    /** The most epochs drawn: a longer history is drawn every k-th epoch (the last always), so a figure stays small. */
+    static final int MAX_POINTS = 2000;
+
+    /** Training and test loss against epoch (log scale); long histories are thinned to {@value #MAX_POINTS} points. */
+    public static XYChart lossCurves(String title, String units, List<EpochStats> all) {
+        List<EpochStats> history = thinned(all);
         double[] ep = history.stream().mapToDouble(s -> s.epoch() + 1).toArray();
         List<Plots.Curve> curves = new ArrayList<>();
         curves.add(new Plots.Curve("training loss (mean of batch losses)", ep, history.stream().mapToDouble(EpochStats::trainLoss).toArray()));
@@ -30,6 +34,21 @@ public final class TrainingFigures {
             curves.add(new Plots.Curve("test loss (after the epoch)", ep, history.stream().mapToDouble(EpochStats::testLoss).toArray()));
         }
         return Plots.lines(title, "epoch", "MSE (" + units + ", log scale)", curves, true, 1e-300);
+    }
+
+    static List<EpochStats> thinned(List<EpochStats> all) {
+        if (all.size() <= MAX_POINTS) {
+            return all;
+        }
+        int stride = (all.size() + MAX_POINTS - 1) / MAX_POINTS;
+        List<EpochStats> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += stride) {
+            out.add(all.get(i));
+        }
+        if (out.get(out.size() - 1) != all.get(all.size() - 1)) {
+            out.add(all.get(all.size() - 1));
+        }
+        return out;
     }
 
     /**

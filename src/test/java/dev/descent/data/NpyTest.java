@@ -106,8 +106,10 @@ class NpyTest extends SeededTest {
         assertMessage(npy(ok.replace("(2, 2)", "(2, -2)"), new byte[32]), "negative dimension");
         assertMessage(npy(ok.replace("(2, 2)", "(0, 2)"), new byte[0]), "empty array");
         assertMessage(npy(ok.replace("(2, 2)", "(2, 2, 2)"), new byte[64]), "3-dimensional");
-        // A header claiming 8 TB must be refused from the file size, before any allocation.
-        assertMessage(npy(ok.replace("(2, 2)", "(1000000000, 1000)"), new byte[32]), "declares shape [1000000000, 1000]");
+        // A header claiming 8 TB must be refused before any allocation (it needs more memory than there is).
+        assertMessage(npy(ok.replace("(2, 2)", "(1000000000, 1000)"), new byte[32]), "shape [1000000000, 1000] of float64 needs 8000.00 GB");
+        // One that would fit in memory but not in the file: refused from the file size.
+        assertMessage(npy(ok.replace("(2, 2)", "(1000, 1000)"), new byte[32]), "declares shape [1000, 1000]");
         assertMessage(Files.write(tmp.resolve("short.npy"), new byte[] {(byte) 0x93, 'N', 'U'}), "not a .npy file");
         assertMessage(Files.write(tmp.resolve("text.npy"), "hello, world".getBytes(StandardCharsets.UTF_8)), "not a .npy file");
         assertMessage(NumpyCompatTest.DIR.resolve("int64.npy"), "unsupported dtype '<i8'");

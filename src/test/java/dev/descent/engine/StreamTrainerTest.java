@@ -114,4 +114,20 @@ class StreamTrainerTest extends SeededTest {
         e = assertThrows(DataFormatException.class, () -> new NpyRowSource(x, y));
         assertTrue(e.getMessage().contains("not a .npy file"), e.getMessage());
     }
+
+    /** A data file that shrinks while it is streamed is bad input naming the file, not an internal error (issue 19.3). */
+    @Test
+    void aFileTruncatedDuringTheRunIsReportedAsBadData() throws Exception {
+        Dataset d = new SyntheticData(2000, 5, 1, 0.1, DataType.FLOAT, 3).generate().data();
+        Trainer.Config c = Trainer.Config.defaults().withBatchSize(16).withEpochs(2);
+        var opt = Optimizers.create("sgd", new Schedule.Constant(0.01), 0, 0);
+        try (NpyRowSource src = files(d)) {
+            try (var ch = java.nio.channels.FileChannel.open(tmp.resolve("x.npy"), java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(ch.size() / 2);
+            }
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new StreamTrainer(opt, c, 100).train(src, LinearModel.zeros(5, 1, DataType.FLOAT)));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("x.npy: ended early"), e.getMessage());
+        }
+    }
 }
