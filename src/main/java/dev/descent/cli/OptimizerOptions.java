@@ -48,6 +48,44 @@ final class OptimizerOptions {
         };
     }
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
+    /** True when the user gave this option (not its default). */
+    private boolean given(String option) {
+        return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
+                && mixee.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * Options that mean nothing for the chosen optimizer or schedule are refused, as the peers refuse them
+     * (PyTorch: "Nesterov momentum requires a momentum and zero dampening"), instead of being ignored.
+     */
+    private void refuseMeaningless() {
+        boolean torch = optimizer.equals("momentum-torch") || optimizer.equals("nesterov-torch");
+        if (given("--dampening") && !torch) {
+            throw new IllegalArgumentException("--dampening is τ of the PyTorch forms (momentum-torch, nesterov-torch); "
+                    + optimizer + " has none");
+        }
+        if (optimizer.equals("nesterov-torch") && (dampening != 0 || !(momentum > 0))) {
+            throw new IllegalArgumentException("-o nesterov-torch: Nesterov momentum requires a momentum > 0 and zero dampening"
+                    + " (as PyTorch's SGD), got --momentum " + momentum + " --dampening " + dampening);
+        }
+        if (given("--momentum") && (optimizer.equals("sgd") || optimizer.equals("gd"))) {
+            throw new IllegalArgumentException("--momentum: sgd has no momentum; use ema, momentum-keras, momentum-torch,"
+                    + " nesterov-keras or nesterov-torch");
+        }
+        if (given("--decay") && !schedule.equals("inverse-time")) {
+            throw new IllegalArgumentException("--decay belongs to --schedule inverse-time, not " + schedule);
+        }
+        if (given("--gamma") && !schedule.equals("step") && !schedule.equals("exponential")) {
+            throw new IllegalArgumentException("--gamma belongs to --schedule step or exponential, not " + schedule);
+        }
+        if (given("--step-every") && !schedule.equals("step")) {
+            throw new IllegalArgumentException("--step-every belongs to --schedule step, not " + schedule);
+        }
+    }
+
     Optimizer create() {
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
@@ -55,6 +93,7 @@ final class OptimizerOptions {
         if (!(dampening >= 0 && dampening < 1)) {
             throw new IllegalArgumentException("--dampening must be in [0, 1), got " + dampening);
         }
+        refuseMeaningless();
         return Optimizers.create(optimizer, schedule(), momentum, dampening);
     }
 }
