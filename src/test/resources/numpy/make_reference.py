@@ -3,7 +3,9 @@
 apt-get install python3-sklearn; run with /usr/bin/python3 make_reference.py in this directory).
 
 make_regression_*.npz : sklearn.datasets.make_regression(...) -> arrays X, y, coef (float64), for the
-                        argument sets in CASES; descent's generator must reproduce them.
+                        argument sets in CASES; descent's generator must reproduce them. Cases "readme"
+                        (the README's example, 20,000 Gaussian draws) and "large" (200,000 draws) are big
+                        enough to meet the arguments where Java's log and the C library's differ.
 random_state.npz      : numpy.random.RandomState draws (random_sample, standard_normal, normal, uniform,
                         shuffle) from fixed seeds, in a fixed order.
 layouts_*.npy         : the same 3x4 matrix 0..11 as float32/float64, C/Fortran order, little/big endian.
@@ -17,6 +19,8 @@ CASES = {
     "b": dict(n_samples=17, n_features=4, n_informative=4, n_targets=3, bias=2.5, noise=0.7, shuffle=True, random_state=42),
     "c": dict(n_samples=25, n_features=6, n_informative=2, n_targets=2, bias=-1.0, noise=1.5, shuffle=False, random_state=7),
     "d": dict(n_samples=9, n_features=3, n_informative=3, n_targets=1, bias=0.0, noise=0.3, shuffle=True, random_state=123456789),
+    "readme": dict(n_samples=1000, n_features=20, n_informative=5, n_targets=1, bias=0.0, noise=0.5, shuffle=True, random_state=42),
+    "large": dict(n_samples=50000, n_features=4, n_informative=3, n_targets=2, bias=1.5, noise=0.5, shuffle=True, random_state=7),
 }
 
 for name, kw in CASES.items():

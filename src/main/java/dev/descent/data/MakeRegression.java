@@ -39,9 +39,14 @@ public record MakeRegression(int nSamples, int nFeatures, int nInformative, int 
         int p = nFeatures;
         int k = Math.min(nInformative, p); // numpy slicing clips
         double[][] x = new double[n][p];
-        for (double[] row : x) {
-            for (int j = 0; j < p; j++) {
-                row[j] = rs.standardNormal();
+        double[] chunk = new double[1 << 16]; // row-major draws, one native log call per chunk
+        long total = (long) n * p;
+        for (long at = 0; at < total; at += chunk.length) {
+            int len = (int) Math.min(chunk.length, total - at);
+            rs.standardNormal(chunk, 0, len);
+            for (int q = 0; q < len; q++) {
+                long e = at + q;
+                x[(int) (e / p)][(int) (e % p)] = chunk[q];
             }
         }
         double[][] coef = new double[p][nTargets];
@@ -60,10 +65,12 @@ public record MakeRegression(int nSamples, int nFeatures, int nInformative, int 
                 y[i][t] = s + bias;
             }
         }
-        if (noise > 0) {
-            for (double[] row : y) {
+        if (noise > 0) { // y += normal(0, noise, size=y.shape), row-major
+            double[] g = new double[n * nTargets];
+            rs.standardNormal(g, 0, g.length);
+            for (int i = 0; i < n; i++) {
                 for (int t = 0; t < nTargets; t++) {
-                    row[t] += rs.normal(0.0, noise);
+                    y[i][t] += 0.0 + noise * g[i * nTargets + t];
                 }
             }
         }

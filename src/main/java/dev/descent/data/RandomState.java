@@ -1,5 +1,7 @@
 package dev.descent.data;
 
+import dev.descent.host.Libm;
+
 /**
  * numpy's legacy {@code numpy.random.RandomState} seeded from an int, draw for draw: the Mersenne
  * Twister MT19937 (Matsumoto &amp; Nishimura 1998) seeded by {@code init_genrand}, 53-bit doubles from two
@@ -56,22 +58,53 @@ public final class RandomState {
 
     /** {@code standard_normal()}: the polar method; every second call returns the cached value. */
     public double standardNormal() {
-        if (hasGauss) {
+        double[] one = new double[1];
+        standardNormal(one, 0, 1);
+        return one[0];
+    }
+
+    /**
+     * {@code count} successive {@code standard_normal()} draws into {@code out[from..from+count)}, the same
+     * numbers as that many single calls. Each pair's uniforms are drawn in numpy's order; the logarithms of
+     * all the pairs' r² are then taken in one call to the C library's {@code log} ({@link Libm}), which numpy
+     * uses and Java's {@code Math.log} does not always equal. out: modified.
+     */
+    public void standardNormal(double[] out, int from, int count) {
+        int i = from;
+        int end = from + count;
+        if (hasGauss && i < end) {
+            out[i++] = gauss;
             hasGauss = false;
-            return gauss;
         }
-        double x1;
-        double x2;
-        double r2;
-        do {
-            x1 = 2.0 * randomSample() - 1.0;
-            x2 = 2.0 * randomSample() - 1.0;
-            r2 = x1 * x1 + x2 * x2;
-        } while (r2 >= 1.0 || r2 == 0.0);
-        double f = Math.sqrt(-2.0 * Math.log(r2) / r2);
-        gauss = f * x1;
-        hasGauss = true;
-        return f * x2;
+        int pairs = (end - i + 1) / 2;
+        double[] x1 = new double[pairs];
+        double[] x2 = new double[pairs];
+        double[] r2 = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            double a;
+            double b;
+            double r;
+            do {
+                a = 2.0 * randomSample() - 1.0;
+                b = 2.0 * randomSample() - 1.0;
+                r = a * a + b * b;
+            } while (r >= 1.0 || r == 0.0);
+            x1[p] = a;
+            x2[p] = b;
+            r2[p] = r;
+        }
+        double[] log = new double[pairs];
+        Libm.log(r2, log, pairs);
+        for (int p = 0; p < pairs; p++) {
+            double f = Math.sqrt(-2.0 * log[p] / r2[p]);
+            out[i++] = f * x2[p];
+            if (i < end) {
+                out[i++] = f * x1[p];
+            } else {
+                gauss = f * x1[p];
+                hasGauss = true;
+            }
+        }
     }
 
     /** {@code normal(loc, scale)}. */
