@@ -21,6 +21,11 @@ CASES = {
     "d": dict(n_samples=9, n_features=3, n_informative=3, n_targets=1, bias=0.0, noise=0.3, shuffle=True, random_state=123456789),
     "readme": dict(n_samples=1000, n_features=20, n_informative=5, n_targets=1, bias=0.0, noise=0.5, shuffle=True, random_state=42),
     "large": dict(n_samples=50000, n_features=4, n_informative=3, n_targets=2, bias=1.5, noise=0.5, shuffle=True, random_state=7),
+    # make_low_rank_matrix's path: X = U diag(s) V^T (equal within rounding: QR and products by LAPACK/BLAS).
+    "lowrank_tall": dict(n_samples=200, n_features=30, n_informative=10, n_targets=2, bias=0.5, noise=0.1, shuffle=True,
+                         random_state=3, effective_rank=5, tail_strength=0.3),
+    "lowrank_wide": dict(n_samples=20, n_features=50, n_informative=5, n_targets=1, bias=0.0, noise=0.0, shuffle=False,
+                         random_state=11, effective_rank=3, tail_strength=0.5),
 }
 
 for name, kw in CASES.items():

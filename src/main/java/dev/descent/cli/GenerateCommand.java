@@ -56,6 +56,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--noise", description = "Standard deviation of the Gaussian noise (default: 0; synthetic: 0.1, as train).")
     Double noiseOption;
 
+    @Option(names = "--effective-rank", description = "make-regression: effective_rank; X is then make_low_rank_matrix's"
+            + " U·diag(s)·Vᵀ (default: none, a well-conditioned Gaussian X).")
+    Double effectiveRank;
+
+    @Option(names = "--tail-strength", description = "make-regression with --effective-rank: tail_strength in [0, 1]"
+            + " (default: ${DEFAULT-VALUE}).")
+    double tailStrength = 0.5;
+
     @Option(names = "--no-shuffle", description = "make-regression: shuffle=False.")
     boolean noShuffle;
 
@@ -114,7 +122,7 @@ final class GenerateCommand implements Callable<Integer> {
         switch (kind) {
             case "make-regression" -> {
                 MakeRegression.Result r = new MakeRegression(rows, nFeatures, nInformative, nTargets, bias, noise,
-                        !noShuffle, randomState).generate();
+                        !noShuffle, randomState, effectiveRank, tailStrength).generate();
                 arrays.put("X", Nd4j.createFromArray(r.x()).castTo(dtype));
                 arrays.put("y", squeeze(Nd4j.createFromArray(r.y())).castTo(dtype));
                 arrays.put("coef", squeeze(Nd4j.createFromArray(r.coef())).castTo(dtype));

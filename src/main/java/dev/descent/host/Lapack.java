@@ -163,6 +163,27 @@ public final class Lapack {
         }
     }
 
+    /**
+     * Replaces the m×n matrix a (m ≥ n, rows of a Java array) by the Q factor of its Householder QR, the
+     * economic one (dgeqrf, dorgqr), as scipy's {@code qr(..., mode='economic')} computes it. a: overwritten.
+     */
+    public static void orthonormalize(double[][] a) {
+        int m = a.length;
+        int n = a[0].length;
+        try (DoublePointer p = new DoublePointer((long) m * n); DoublePointer tau = new DoublePointer(Math.min(m, n))) {
+            for (int i = 0; i < m; i++) {
+                p.position((long) i * n).put(a[i]);
+            }
+            p.position(0);
+            check(openblas.LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, m, n, p, n, tau), "dgeqrf");
+            check(openblas.LAPACKE_dorgqr(LAPACK_ROW_MAJOR, m, n, n, p, n, tau), "dorgqr");
+            for (int i = 0; i < m; i++) {
+                p.position((long) i * n).get(a[i]);
+            }
+            p.position(0);
+        }
+    }
+
     private static void check(int info, String routine) {
         if (info < 0) {
             throw new IllegalStateException(routine + ": argument " + (-info) + " is invalid");

@@ -3,6 +3,7 @@ package dev.descent.data;
 import static dev.descent.Tolerances.ROUNDING_F64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,9 +65,7 @@ class NumpyCompatTest extends SeededTest {
     @ValueSource(strings = {"a", "b", "c", "d", "readme", "large"})
     void makeRegressionEqualsScikitLearn(String name) throws Exception {
         JsonNode kw = new ObjectMapper().readTree(DIR.resolve("make_regression_cases.json").toFile()).get(name);
-        MakeRegression.Result r = new MakeRegression(kw.get("n_samples").asInt(), kw.get("n_features").asInt(),
-                kw.get("n_informative").asInt(), kw.get("n_targets").asInt(), kw.get("bias").asDouble(),
-                kw.get("noise").asDouble(), kw.get("shuffle").asBoolean(), kw.get("random_state").asLong()).generate();
+        MakeRegression.Result r = generate(kw);
         Map<String, INDArray> ref = Npz.read(DIR.resolve("make_regression_" + name + ".npz"), "X", "y", "coef");
         // X and coef: bit for bit.
         assertArrayEquals(flat(ref.get("X")), flatten(r.x()), 0.0, "X");
@@ -89,6 +88,42 @@ class NumpyCompatTest extends SeededTest {
                 assertEquals(ry[i * m + t], r.y()[i][t], bound, "y[" + i + "][" + t + "]");
             }
         }
+    }
+
+    static MakeRegression.Result generate(JsonNode kw) {
+        return new MakeRegression(kw.get("n_samples").asInt(), kw.get("n_features").asInt(), kw.get("n_informative").asInt(),
+                kw.get("n_targets").asInt(), kw.get("bias").asDouble(), kw.get("noise").asDouble(), kw.get("shuffle").asBoolean(),
+                kw.get("random_state").asLong(), kw.has("effective_rank") ? kw.get("effective_rank").asDouble() : null,
+                kw.path("tail_strength").asDouble(0.5)).generate();
+    }
+
+    /**
+     * The low-rank path: X = U·diag(s)·Vᵀ from LAPACK's QR and BLAS products, which round in their own order,
+     * so X and y equal scikit-learn's within {@link #LOW_RANK} relative (measured: about 1e-15); coef, drawn
+     * after the same number of Gaussians, bit for bit.
+     */
+    @ParameterizedTest(name = "case {0}")
+    @ValueSource(strings = {"lowrank_tall", "lowrank_wide"})
+    void lowRankMakeRegressionEqualsScikitLearnWithinRounding(String name) throws Exception {
+        JsonNode kw = new ObjectMapper().readTree(DIR.resolve("make_regression_cases.json").toFile()).get(name);
+        MakeRegression.Result r = generate(kw);
+        Map<String, INDArray> ref = Npz.read(DIR.resolve("make_regression_" + name + ".npz"), "X", "y", "coef");
+        assertArrayEquals(flat(ref.get("coef")), flatten(r.coef()), 0.0, "coef");
+        assertTrue(relative(flat(ref.get("X")), flatten(r.x())) <= LOW_RANK, "X: " + relative(flat(ref.get("X")), flatten(r.x())));
+        assertTrue(relative(flat(ref.get("y")), flatten(r.y())) <= LOW_RANK, "y: " + relative(flat(ref.get("y")), flatten(r.y())));
+    }
+
+    /** Relative tolerance of the low-rank path (QR and products in another LAPACK/BLAS). */
+    static final double LOW_RANK = 1e-12;
+
+    static double relative(double[] want, double[] got) {
+        double d = 0;
+        double n = 0;
+        for (int i = 0; i < want.length; i++) {
+            d += (want[i] - got[i]) * (want[i] - got[i]);
+            n += want[i] * want[i];
+        }
+        return Math.sqrt(d / n);
     }
 
     static double[] flatten(double[][] a) {
