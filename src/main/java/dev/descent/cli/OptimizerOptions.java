@@ -62,6 +62,7 @@ final class OptimizerOptions {
      * (PyTorch: "Nesterov momentum requires a momentum and zero dampening"), instead of being ignored.
      */
     private void refuseMeaningless() {
+        optimizer = Optimizers.canonical(optimizer);
         boolean torch = optimizer.equals("momentum-torch") || optimizer.equals("nesterov-torch");
         if (given("--dampening") && !torch) {
             throw new IllegalArgumentException("--dampening is τ of the PyTorch forms (momentum-torch, nesterov-torch); "
@@ -71,7 +72,7 @@ final class OptimizerOptions {
             throw new IllegalArgumentException("-o nesterov-torch: Nesterov momentum requires a momentum > 0 and zero dampening"
                     + " (as PyTorch's SGD), got --momentum " + momentum + " --dampening " + dampening);
         }
-        if (given("--momentum") && (optimizer.equals("sgd") || optimizer.equals("gd"))) {
+        if (given("--momentum") && optimizer.equals("sgd")) {
             throw new IllegalArgumentException("--momentum: sgd has no momentum; use ema, momentum-keras, momentum-torch,"
                     + " nesterov-keras or nesterov-torch");
         }

@@ -76,9 +76,7 @@ final class SweepCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--parametrization must be ema, keras or torch, got '" + parametrization + "'");
             };
         }
-        if (!Optimizers.NAMES.contains(optimizer)) {
-            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; expected one of " + String.join(", ", Optimizers.NAMES));
-        }
+        optimizer = Optimizers.canonical(optimizer); // "gd" and "nesterovs" as well
         double[] lrs = Axis.parse(lr, "--lr").values();
         double[] mus = Axis.parse(momentum, "--momentum").values();
         for (double v : lrs) {

@@ -65,4 +65,13 @@ class SweepCommandTest extends SeededTest {
         assertTrue(r.out().contains("stable for lr < 2/λmax"), r.out());
         assertTrue(r.out().contains("Polyak optimum"), r.out());
     }
+
+    /** Aliases resolve in one place: "-o gd" used to pass validation and fail at the first step. */
+    @org.junit.jupiter.api.Test
+    void aliasesWork() {
+        TrainCommandTest.Run r = TrainCommandTest.descent("sweep", "-o", "gd", "--rows", "300", "--lr", "0.01:0.2:3", "--momentum",
+                "0:0.5:2", "--epochs", "1", "--out", tmp.resolve("gd").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sweep: sgd "), r.out());
+    }
 }
