@@ -180,9 +180,10 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             o.printf(Locale.ROOT, "optimizer: %s  batch=%s  epochs=%d  shuffle=%s  drop-last=%s  tol=%s  init=%s  kernel=%s%n",
                     optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + d.train().size() + ")" : String.valueOf(config.batchSize()),
-                    config.epochs(), config.shuffle(), config.dropLast(), config.tolerance() == 0 ? "off" : Double.toString(config.tolerance()),
+                    config.epochs(), config.shuffle(), config.dropLast(), config.tolerance() == 0 ? "off"
+                    : config.tolerance() + " on " + config.stopRule().describe(),
                     training.init, kernelKind.resolve().name().toLowerCase(Locale.ROOT));
-            LinearModel initial = initKind.create(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
+            LinearModel initial = resumeFrom != null ? null : training.initial(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
                     checkpointEvery, runIdentity(dir));
@@ -356,7 +357,7 @@ final class TrainCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "optimizer: %s  batch=%d  epochs=%d  shuffle=%s  kernel=%s%n", optimizer.hyperparameters(),
                     config.batchSize(), config.epochs(), config.shuffle() ? "chunks and rows within chunks" : "false",
                     config.kernel().resolve().name().toLowerCase(Locale.ROOT));
-            LinearModel initial = initKind.create(src.inputs(), src.outputs(), src.dataType(), data.seed + 1);
+            LinearModel initial = training.initial(src.inputs(), src.outputs(), src.dataType(), data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             TrainingResult result = trainer.train(src, initial, new ProgressListener(o, bar));
             int code = ExitCodes.OK;

@@ -32,7 +32,14 @@ public final class Trainer {
      * @param explainDivergence on divergence, compute the data's critical learning rate for the message
      */
     public record Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance,
-            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence) {
+            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence, StopRule stopRule) {
+
+        /** With the default stop rule: |Δ mean batch loss| between epochs. */
+        public Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance, double divergenceFactor,
+                long seed, KernelKind kernel, boolean explainDivergence) {
+            this(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence,
+                    StopRule.EPOCH_LOSS);
+        }
 
         public Config {
             if (batchSize < 0) {
@@ -48,39 +55,44 @@ public final class Trainer {
                 throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
             }
             Objects.requireNonNull(kernel, "kernel");
+            Objects.requireNonNull(stopRule, "stopRule");
         }
 
         /** Batch 32, 10 epochs, shuffled, partial batch kept, no tolerance, factor 1e6, seed 42, AUTO kernel. */
         public static Config defaults() {
-            return new Config(32, 10, true, false, 0, 1e6, 42, KernelKind.AUTO, true);
+            return new Config(32, 10, true, false, 0, 1e6, 42, KernelKind.AUTO, true, StopRule.EPOCH_LOSS);
         }
 
         public Config withBatchSize(int b) {
-            return new Config(b, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+            return new Config(b, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
         }
 
         public Config withEpochs(int e) {
-            return new Config(batchSize, e, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+            return new Config(batchSize, e, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
         }
 
         public Config withShuffle(boolean s) {
-            return new Config(batchSize, epochs, s, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+            return new Config(batchSize, epochs, s, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
         }
 
         public Config withDropLast(boolean d) {
-            return new Config(batchSize, epochs, shuffle, d, tolerance, divergenceFactor, seed, kernel, explainDivergence);
+            return new Config(batchSize, epochs, shuffle, d, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
         }
 
         public Config withTolerance(double t) {
-            return new Config(batchSize, epochs, shuffle, dropLast, t, divergenceFactor, seed, kernel, explainDivergence);
+            return new Config(batchSize, epochs, shuffle, dropLast, t, divergenceFactor, seed, kernel, explainDivergence, stopRule);
         }
 
         public Config withSeed(long s) {
-            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, s, kernel, explainDivergence);
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, s, kernel, explainDivergence, stopRule);
+        }
+
+        public Config withStopRule(StopRule r) {
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, r);
         }
 
         public Config withKernel(KernelKind k) {
-            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence);
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence, stopRule);
         }
 
         /**
@@ -92,7 +104,7 @@ public final class Trainer {
                 return new Stop(StopReason.DIVERGED, String.format(Locale.ROOT, "loss %.4g grew past %.0e × the first batch's %.4g",
                         trainLoss, divergenceFactor, firstLoss));
             }
-            if (tolerance > 0 && Math.abs(trainLoss - prevLoss) < tolerance) {
+            if (tolerance > 0 && stopRule == StopRule.EPOCH_LOSS && Math.abs(trainLoss - prevLoss) < tolerance) {
                 return new Stop(StopReason.CONVERGED, String.format(Locale.ROOT,
                         "converged: |Δloss| = %.3g < tolerance %.3g after epoch %d", Math.abs(trainLoss - prevLoss), tolerance,
                         epoch + 1));
@@ -103,6 +115,36 @@ public final class Trainer {
         /** The batch size for a training set of n rows (0 means n). */
         public int batchFor(long n) {
             return batchSize == 0 ? (int) Math.min(n, Integer.MAX_VALUE) : batchSize;
+        }
+    }
+
+    /**
+     * What {@code --tol} compares, and when. {@link #EPOCH_LOSS} (the default): the mean batch loss of an
+     * epoch against the previous epoch's. The others compare after every step ({@code STEP_*}) or every
+     * epoch ({@code EPOCH_THETA}): the loss on the whole training set, as a mean over N·m elements or a sum
+     * of squares, or the change ‖Δθ‖₂ of the parameters, as seed 004's loop checks its sum of squares after
+     * every iteration.
+     */
+    public enum StopRule {
+        EPOCH_LOSS, STEP_LOSS_MEAN, STEP_LOSS_SUM, STEP_THETA, EPOCH_THETA;
+
+        boolean everyStep() {
+            return this == STEP_LOSS_MEAN || this == STEP_LOSS_SUM || this == STEP_THETA;
+        }
+
+        boolean onTheta() {
+            return this == STEP_THETA || this == EPOCH_THETA;
+        }
+
+        /** What is compared, in words. */
+        public String describe() {
+            return switch (this) {
+                case EPOCH_LOSS -> "|Δ mean batch loss| between epochs";
+                case STEP_LOSS_MEAN -> "|Δ training-set MSE| between steps";
+                case STEP_LOSS_SUM -> "|Δ training-set sum of squares| between steps";
+                case STEP_THETA -> "‖Δθ‖₂ between steps";
+                case EPOCH_THETA -> "‖Δθ‖₂ between epochs";
+            };
         }
     }
 
@@ -218,6 +260,9 @@ public final class Trainer {
         m.put("drop_last", config.dropLast());
         m.put("seed", config.seed());
         m.put("tolerance", config.tolerance());
+        if (config.stopRule() != StopRule.EPOCH_LOSS) { // recorded only when not the default: older checkpoints match
+            m.put("stop_rule", config.stopRule().name());
+        }
         m.put("train_rows", train.size());
         m.put("inputs", train.inputs());
         m.put("outputs", train.outputs());
@@ -274,6 +319,8 @@ public final class Trainer {
         // diverged run keeps.
         INDArray lastGood = theta.dup('c');
         int lastGoodEpochs = startEpoch;
+        StepCheck rule = new StepCheck(config.stopRule(), theta, kind, train);
+        String stepStop = null;
 
         epochs:
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
@@ -319,6 +366,14 @@ public final class Trainer {
                         l.onProgress(epoch, rows, order.rowsPerEpoch());
                     }
                 }
+                if (config.stopRule().everyStep() && config.tolerance() > 0) {
+                    double change = rule.change(theta, t);
+                    if (change < config.tolerance()) {
+                        stepStop = String.format(Locale.ROOT, "converged: %s = %.3g < tolerance %.3g after step %d",
+                                config.stopRule().describe(), change, config.tolerance(), t);
+                        break;
+                    }
+                }
             }
             Nd4j.getExecutioner().commit(); // asynchronous backends: finish before reading the clock
             double seconds = before + (System.nanoTime() - start) / 1e9;
@@ -336,6 +391,16 @@ public final class Trainer {
                 }
             }
             Stop end = config.afterEpoch(epoch, trainLoss, firstLoss, prevLoss);
+            if (end == null && stepStop != null) {
+                end = new Stop(StopReason.CONVERGED, stepStop);
+            }
+            if (end == null && config.stopRule() == StopRule.EPOCH_THETA && config.tolerance() > 0) {
+                double change = rule.change(theta, t);
+                if (change < config.tolerance()) {
+                    end = new Stop(StopReason.CONVERGED, String.format(Locale.ROOT, "converged: %s = %.3g < tolerance %.3g after"
+                            + " epoch %d", config.stopRule().describe(), change, config.tolerance(), epoch + 1));
+                }
+            }
             if (end != null) {
                 stop = end.reason();
                 message = stop == StopReason.DIVERGED ? divergence(train, opt, epoch, t, end.message()) : end.message();
@@ -360,6 +425,48 @@ public final class Trainer {
             l.onEnd(result);
         }
         return result;
+    }
+
+    /**
+     * The change that a stop rule other than the default measures: the training-set loss (mean or sum) or
+     * the parameters, against their values at the previous check. The first check only records them (seed
+     * 004's loop compares from its second iteration on).
+     */
+    private static final class StepCheck {
+        private final StopRule rule;
+        private final INDArray previous;
+        private final GradientKernel full;
+        private final double scale;
+        private double last = Double.NaN;
+        private boolean started;
+
+        StepCheck(StopRule rule, INDArray theta, KernelKind kind, Dataset train) {
+            this.rule = rule;
+            boolean loss = rule == StopRule.STEP_LOSS_MEAN || rule == StopRule.STEP_LOSS_SUM;
+            this.previous = rule.onTheta() ? theta.dup('c') : null;
+            this.full = loss ? kind.create(train, (int) Math.min(train.size(), Integer.MAX_VALUE)) : null;
+            this.scale = rule == StopRule.STEP_LOSS_SUM ? (double) train.size() * train.outputs() : 1;
+        }
+
+        /** The change since the previous check; +∞ at the first. θ: not modified. */
+        double change(INDArray theta, long step) {
+            double c = Double.POSITIVE_INFINITY;
+            if (rule.onTheta()) {
+                if (started) {
+                    c = theta.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                            .sub(previous.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).norm2Number().doubleValue();
+                }
+                previous.assign(theta);
+            } else {
+                double now = full.mse(theta) * scale;
+                if (started) {
+                    c = Math.abs(now - last);
+                }
+                last = now;
+            }
+            started = true;
+            return c;
+        }
     }
 
     private static void save(Checkpointing ck, Checkpoint c) {

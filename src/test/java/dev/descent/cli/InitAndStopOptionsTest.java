@@ -1,0 +1,91 @@
+package dev.descent.cli;
+
+import static dev.descent.cli.TrainCommandTest.descent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.descent.SeededTest;
+import dev.descent.data.Npy;
+import dev.descent.report.RunFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Seed articles' starting points (--init-w/--init-b, --init FILE) and stop rules (--tol-every/--tol-on/--tol-loss). */
+class InitAndStopOptionsTest extends SeededTest {
+    @TempDir
+    Path tmp;
+
+    private Path data() throws Exception {
+        StringBuilder b = new StringBuilder("x,y\n");
+        for (int i = 1; i <= 40; i++) {
+            double x = i / 8.0;
+            b.append(x).append(',').append(3 - 0.5 * x + 0.01 * Math.sin(i)).append('\n');
+        }
+        return Files.writeString(tmp.resolve("d.csv"), b);
+    }
+
+    /** Full-batch GD from (w, b) = (−10, 9), as seed 003 starts: the engine equals the loop written out. */
+    @Test
+    void initValuesStartWhereTheArticleStarts() throws Exception {
+        Path csv = data();
+        double lr = 0.05;
+        int epochs = 7;
+        double w = -10;
+        double b = 9;
+        for (int e = 0; e < epochs; e++) { // the hand loop: gW = (2/N)·Σ r·x, gB = (2/N)·Σ r
+            double gw = 0;
+            double gb = 0;
+            for (int i = 1; i <= 40; i++) {
+                double x = i / 8.0;
+                double r = w * x + b - (3 - 0.5 * x + 0.01 * Math.sin(i));
+                gw += r * x;
+                gb += r;
+            }
+            w -= lr * 2 * gw / 40;
+            b -= lr * 2 * gb / 40;
+        }
+        Path run = tmp.resolve("run");
+        TrainCommandTest.Run r = descent("train", "--data", csv.toString(), "-t", "y", "--dtype", "float64", "--test-fraction", "0",
+                "--batch-size", "0", "--no-shuffle", "--epochs", String.valueOf(epochs), "--lr", String.valueOf(lr), "--init-w", "-10",
+                "--init-b", "9", "--no-plots", "--progress", "off", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode s = RunFiles.json().readTree(run.resolve("summary.json").toFile());
+        assertEquals(w, s.at("/results/W/0/0").asDouble(), 1e-12 * Math.abs(w));
+        assertEquals(b, s.at("/results/B/0").asDouble(), 1e-12 * Math.abs(b));
+        // The same start from a θ file and from the saved model continue alike.
+        Path theta = tmp.resolve("theta.npy");
+        Npy.write(theta, Nd4j.createFromArray(new double[][] {{-10}, {9}}));
+        Path run2 = tmp.resolve("run2");
+        assertEquals(0, descent("train", "--data", csv.toString(), "-t", "y", "--dtype", "float64", "--test-fraction", "0",
+                "--batch-size", "0", "--no-shuffle", "--epochs", String.valueOf(epochs), "--lr", String.valueOf(lr), "--init",
+                theta.toString(), "--no-plots", "--progress", "off", "--out", run2.toString()).code());
+        assertEquals(Npy.read(run.resolve("model/W.npy")), Npy.read(run2.resolve("model/W.npy")));
+        Path run3 = tmp.resolve("run3");
+        assertEquals(0, descent("train", "--data", csv.toString(), "-t", "y", "--dtype", "float64", "--test-fraction", "0",
+                "--batch-size", "0", "--no-shuffle", "--epochs", "1", "--lr", String.valueOf(lr), "--init", run.toString(),
+                "--no-plots", "--progress", "off", "--out", run3.toString()).code());
+        TrainCommandTest.Run bad = descent("train", "--data", csv.toString(), "-t", "y", "--init-w", "1,2", "--out",
+                tmp.resolve("bad").toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--init-w takes nX·nY = 1 values, got 2"), bad.err());
+    }
+
+    @Test
+    void stopRulesAreChosenAndSaidInWords() throws Exception {
+        Path csv = data();
+        TrainCommandTest.Run r = descent("train", "--data", csv.toString(), "-t", "y", "--test-fraction", "0", "--batch-size", "1",
+                "--no-shuffle", "--epochs", "1000", "--lr", "0.01", "--tol", "1e-6", "--tol-every", "step", "--tol-loss", "sum",
+                "--dtype", "float64", "--no-plots", "--progress", "off", "--out", tmp.resolve("s").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tol=1.0E-6 on |Δ training-set sum of squares| between steps"), r.out());
+        assertTrue(r.out().contains("converged: |Δ training-set sum of squares| between steps = "), r.out());
+        TrainCommandTest.Run bad = descent("train", "--data", csv.toString(), "-t", "y", "--tol-loss", "sum", "--out",
+                tmp.resolve("b").toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--tol-loss sum goes with --tol-every step"), bad.err());
+    }
+}
