@@ -40,7 +40,7 @@ public record StepSizes(double lambdaMin, double lambdaMax, double[] eigenvalues
         return 1 / lambdaMax;
     }
 
-    /** lr &lt; 2/λmax: GD converges (the critical rate). */
+    /** lr &lt; 2/λmax: GD converges (the stability limit; seed 000 calls 1/λmax its critical λc, see {@link #monotoneBound}). */
     public double stabilityBound() {
         return 2 / lambdaMax;
     }

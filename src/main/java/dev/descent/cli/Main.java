@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains multidimensional linear models y = X·W + B by gradient descent on ND4J.",
         subcommands = {TrainCommand.class, CompareCommand.class, PredictCommand.class, EvaluateCommand.class,
-            GenerateCommand.class, SweepCommand.class, AnalyzeCommand.class, FigureCommand.class, BenchCommand.class,
+            GenerateCommand.class, SweepCommand.class, AnalyzeCommand.class, FigureCommand.class, SurfaceCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

@@ -128,12 +128,23 @@ final class SweepCommand implements Callable<Integer> {
             o.println("every model diverged");
         } else {
             o.printf(Locale.ROOT, "optimum: lr=%.6g  momentum=%.6g  loss=%.6g%n", lrs[best[0]], mus[best[1]], r.loss()[best[0]][best[1]]);
+            java.util.List<String> edges = new java.util.ArrayList<>();
+            if (lrs.length > 1 && (best[0] == 0 || best[0] == lrs.length - 1)) {
+                edges.add(best[0] == 0 ? "the smallest learning rate" : "the largest learning rate");
+            }
+            if (mus.length > 1 && (best[1] == 0 || best[1] == mus.length - 1)) {
+                edges.add(best[1] == 0 ? "the smallest momentum" : "the largest momentum");
+            }
+            if (!edges.isEmpty()) {
+                o.println("note: the optimum is at " + String.join(" and ", edges) + " of the grid; the grid may be too small"
+                        + " to hold the true optimum");
+            }
         }
         // The analytic boundary for full-batch training at momentum 0, beside the one the grid found.
         double critical = Optimizers.create(optimizer, new Schedule.Constant(1), 0, dampening).criticalRate(steps.lambdaMax());
         int j0 = mus[0] == 0 ? 0 : -1;
-        o.printf(Locale.ROOT, "critical rate (full-batch, momentum 0, analytic): %.6g;  empirical divergence boundary at momentum %s: %s%n",
-                critical, j0 == 0 ? "0" : "(not in grid)", j0 == 0 && !Double.isNaN(r.divergenceBoundary(0))
+        o.printf(Locale.ROOT, "stability limit (full batch, momentum 0, analytic; 2/λmax for GD): %.6g;  monotone limit 1/λmax"
+                + " (seed 000's λc): %.6g;  empirical divergence boundary at momentum %s: %s%n", critical, 1 / steps.lambdaMax(), j0 == 0 ? "0" : "(not in grid)", j0 == 0 && !Double.isNaN(r.divergenceBoundary(0))
                         ? String.format(Locale.ROOT, "%.6g", r.divergenceBoundary(0)) : "none diverged");
         write(dir, r, optimizer, config, d, critical, steps);
         o.println("wrote " + dir.resolve("sweep.csv") + ", sweep.json, sweep.png and sweep.svg");

@@ -183,6 +183,9 @@ final class TrainCommand implements Callable<Integer> {
                     config.epochs(), config.shuffle(), config.dropLast(), config.tolerance() == 0 ? "off"
                     : config.tolerance() + " on " + config.stopRule().describe(),
                     training.init, kernelKind.resolve().name().toLowerCase(Locale.ROOT));
+            if (d.scaled()) {
+                o.println("epoch losses, history.csv and loss.png are in scaled units; the final MSE is in original units");
+            }
             LinearModel initial = resumeFrom != null ? null : training.initial(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
@@ -194,11 +197,11 @@ final class TrainCommand implements Callable<Integer> {
                     o.printf(Locale.ROOT, "resuming %s %s epoch %d of %d%s (step %d)%n", dir, partial > 0 ? "in" : "after",
                             resumeFrom.epochsDone() + (partial > 0 ? 1 : 0), config.epochs(),
                             partial > 0 ? ", after batch " + partial : "", resumeFrom.steps());
-                    trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1,
+                    trajectory = new Trajectory(small(d),
                             LinearModel.fromStacked(resumeFrom.theta()));
                     result = trainer.resume(d.train(), d.test(), resumeFrom, ck, new ProgressListener(o, bar), trajectory);
                 } else {
-                    trajectory = new Trajectory(!noPlots && d.inputs() == 1 && d.outputs() == 1, initial);
+                    trajectory = new Trajectory(small(d), initial);
                     result = trainer.train(d.train(), d.test(), initial, ck, new ProgressListener(o, bar), trajectory);
                 }
                 signal = interrupts.received();
@@ -209,6 +212,7 @@ final class TrainCommand implements Callable<Integer> {
             scaledModel = result.model();
             model = scaledModel.unscaled(d.xScaler(), d.yScaler());
             summary.put("status", status(result.stop()));
+            summary.put("history_units", d.scaled() ? "scaled" : "data");
             summary.put("solver", "sgd");
             summary.put("optimizer", optimizer.hyperparameters());
             Map<String, Object> tr = trainingRecord(config, result, d.train().size());
@@ -266,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
         java.util.List<String> wrote = new java.util.ArrayList<>();
         wrote.add(RunFiles.SUMMARY);
         if (result != null) {
-            RunFiles.writeHistory(dir, result.history());
+            RunFiles.writeHistory(dir, result.history(), trajectory.models);
             wrote.add(RunFiles.HISTORY);
         }
         if (keepModel) {
@@ -494,7 +498,14 @@ final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The model after each epoch (the initial model first), kept only for one-feature, one-output runs. */
+    /** Models with at most this many parameters have them recorded per epoch (history.csv, params.png). */
+    static final int SMALL_MODEL = 12;
+
+    private static boolean small(DataOptions.Prepared d) {
+        return (d.inputs() + 1) * d.outputs() <= SMALL_MODEL;
+    }
+
+    /** The model after each epoch (the initial model first), kept only for small models. */
     private static final class Trajectory implements dev.descent.engine.TrainingListener {
         final java.util.List<LinearModel> models = new java.util.ArrayList<>();
         final boolean keep;
@@ -541,7 +552,33 @@ final class TrainCommand implements Callable<Integer> {
         dev.descent.report.Plots.savePng(loss, dir.resolve("loss.png"));
         dev.descent.report.Plots.saveStack(java.util.List.of(dev.descent.report.Plots.Panel.of(loss)), dir.resolve("loss.svg"), true);
         wrote.add("loss.png/svg");
-        if (trajectory.size() < 2) {
+        if (trajectory.size() >= 2) { // W and B over the epochs, as seed 003 draws them
+            java.util.List<dev.descent.report.Plots.Curve> curves = new java.util.ArrayList<>();
+            int stride = Math.max(1, (trajectory.size() + 1999) / 2000); // at most about 2,000 points a line
+            double[] ep = new double[(trajectory.size() + stride - 1) / stride];
+            double[][] thetas = new double[ep.length][];
+            for (int e = 0; e < ep.length; e++) {
+                ep[e] = (double) e * stride;
+                thetas[e] = trajectory.get(e * stride).stacked().castTo(DataType.DOUBLE).data().asDouble();
+            }
+            LinearModel m0 = trajectory.get(0);
+            for (int q = 0; q < (m0.inputs() + 1) * m0.outputs(); q++) {
+                double[] v = new double[ep.length];
+                for (int e = 0; e < ep.length; e++) {
+                    v[e] = thetas[e][q];
+                }
+                long row = q / m0.outputs();
+                long col = q % m0.outputs();
+                curves.add(new dev.descent.report.Plots.Curve(row < m0.inputs() ? "w" + row + "_" + col : "b" + col, ep, v));
+            }
+            var params = dev.descent.report.Plots.lines("parameters after each epoch (epoch 0: the start): " + what, "epoch",
+                    d.scaled() ? "value (scaled units)" : "value", curves, false, 0);
+            dev.descent.report.Plots.savePng(params, dir.resolve("params.png"));
+            dev.descent.report.Plots.saveStack(java.util.List.of(dev.descent.report.Plots.Panel.of(params)), dir.resolve("params.svg"),
+                    true);
+            wrote.add("params.png/svg");
+        }
+        if (trajectory.size() < 2 || d.inputs() != 1 || d.outputs() != 1) {
             return;
         }
         String units = d.scaled() ? "scaled units" : "data units";

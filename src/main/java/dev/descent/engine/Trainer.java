@@ -496,11 +496,11 @@ public final class Trainer {
                 double critical = opt.criticalRate(lambdaMax);
                 if (Double.isFinite(critical)) {
                     s.append(String.format(Locale.ROOT,
-                            "; the critical rate for full-batch training on this data is %.6g (λmax of the MSE Hessian = %.6g)",
+                            "; the stability limit for full-batch training on this data is %.6g (λmax of the MSE Hessian = %.6g)",
                             critical, lambdaMax));
                 }
             } catch (RuntimeException e) {
-                s.append("; the critical rate could not be computed: ").append(e.getMessage());
+                s.append("; the stability limit could not be computed: ").append(e.getMessage());
             }
         }
         return s.toString();

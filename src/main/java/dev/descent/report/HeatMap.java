@@ -25,7 +25,8 @@ import java.util.Locale;
  * @param lineLabel legend text for the line
  */
 public record HeatMap(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values,
-        double[] line, String lineLabel, double[][] path, String pathLabel, int bands, String valueLabel) {
+        double[] line, String lineLabel, java.util.List<double[][]> paths, java.util.List<String> pathLabels, int bands,
+        String valueLabel) {
 
     /** A grid heat map with an optional per-column line (the sweep's best momentum). */
     public HeatMap(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values, double[] line,
@@ -39,8 +40,19 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
      */
     public static HeatMap contour(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values,
             double[][] path, String pathLabel, int bands) {
-        return new HeatMap(title, xLabel, yLabel, xs, ys, values, null, null, path, pathLabel, bands, "loss (log)");
+        return new HeatMap(title, xLabel, yLabel, xs, ys, values, null, null, java.util.List.<double[][]>of(path), java.util.List.of(pathLabel),
+                bands, "loss (log)");
     }
+
+    /** A filled contour map with several trajectories over it, each in its own colour with its label. */
+    public static HeatMap contour(String title, String xLabel, String yLabel, double[] xs, double[] ys, double[][] values,
+            java.util.List<double[][]> paths, java.util.List<String> labels, int bands) {
+        return new HeatMap(title, xLabel, yLabel, xs, ys, values, null, null, paths, labels, bands, "loss (log)");
+    }
+
+    /** Trajectory colours where there are several: distinct on the blue-to-brown map. */
+    private static final Color[] PATH_COLOURS = {Color.WHITE, new Color(0xff1744), new Color(0x00e676), new Color(0xffea00),
+        new Color(0xd500f9), Color.BLACK};
 
     private static final Color[] STOPS = {new Color(0x1f3b99), new Color(0x2c7fb8), new Color(0x7fcdbb),
         new Color(0xedf8b1), new Color(0xfdae61), new Color(0xa6611a)};
@@ -145,32 +157,44 @@ public record HeatMap(String title, String xLabel, String yLabel, double[] xs, d
             }
             g.drawString("● " + lineLabel, left + 6, top - 6);
         }
-        if (path != null && path.length > 0) { // a trajectory in data coordinates
+        if (paths != null && !paths.isEmpty()) { // trajectories in data coordinates
             double x0 = xs[0];
             double x1 = xs[nx - 1];
             double y0 = ys[0];
             double y1 = ys[ny - 1];
-            g.setColor(Color.WHITE);
-            g.setStroke(new BasicStroke(1.6f));
-            double px = Double.NaN;
-            double py = Double.NaN;
-            for (double[] pt : path) {
-                double x = left + cw / 2 + (pt[0] - x0) / (x1 - x0) * (pw - cw);
-                double y = top + ph - ch / 2 - (pt[1] - y0) / (y1 - y0) * (ph - ch);
-                if (!Double.isNaN(px)) {
-                    g.draw(new Line2D.Double(px, py, x, y));
+            boolean one = paths.size() == 1;
+            float legendX = left + 6;
+            java.awt.Shape clip = g.getClip();
+            for (int q = 0; q < paths.size(); q++) {
+                g.setClip(new Rectangle2D.Double(left, top, pw, ph)); // a path that leaves the chosen range is cut at its edge
+                double[][] path = paths.get(q);
+                Color colour = one ? Color.WHITE : PATH_COLOURS[q % PATH_COLOURS.length];
+                g.setStroke(new BasicStroke(1.6f));
+                double px = Double.NaN;
+                double py = Double.NaN;
+                for (double[] pt : path) {
+                    double x = left + cw / 2 + (pt[0] - x0) / (x1 - x0) * (pw - cw);
+                    double y = top + ph - ch / 2 - (pt[1] - y0) / (y1 - y0) * (ph - ch);
+                    g.setColor(colour);
+                    if (!Double.isNaN(px)) {
+                        g.draw(new Line2D.Double(px, py, x, y));
+                    }
+                    g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
+                    px = x;
+                    py = y;
                 }
-                g.setColor(Color.WHITE);
-                g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
-                px = x;
-                py = y;
+                if (one && path.length > 0) {
+                    double[] last = path[path.length - 1];
+                    g.setColor(new Color(0xff1744));
+                    g.fill(new java.awt.geom.Ellipse2D.Double(left + cw / 2 + (last[0] - x0) / (x1 - x0) * (pw - cw) - 5,
+                            top + ph - ch / 2 - (last[1] - y0) / (y1 - y0) * (ph - ch) - 5, 10, 10));
+                }
+                g.setClip(clip);
+                String label = "○ " + pathLabels.get(q) + (one ? " (red: latest)" : "");
+                g.setColor(one ? Color.BLACK : colour.darker());
+                g.drawString(label, legendX, top - 6);
+                legendX += g.getFontMetrics().stringWidth(label) + 14;
             }
-            double[] last = path[path.length - 1];
-            g.setColor(new Color(0xff1744));
-            g.fill(new java.awt.geom.Ellipse2D.Double(left + cw / 2 + (last[0] - x0) / (x1 - x0) * (pw - cw) - 5,
-                    top + ph - ch / 2 - (last[1] - y0) / (y1 - y0) * (ph - ch) - 5, 10, 10));
-            g.setColor(Color.BLACK);
-            g.drawString("○ " + pathLabel + " (red: latest)", left + 6, top - 6);
         }
         // colour bar (log scale)
         double bx = left + pw + 20;

@@ -29,18 +29,57 @@ public final class RunFiles {
 
     /** Columns: epoch (1-based), train_loss, test_loss (empty without a test set), lr, seconds, samples_per_s. */
     public static void writeHistory(Path dir, List<EpochStats> history) throws IOException {
-        CsvSchema schema = CsvSchema.builder().addColumn("epoch").addColumn("train_loss").addColumn("test_loss")
-                .addColumn("lr").addColumn("seconds").addColumn("samples_per_s").build().withHeader();
+        writeHistory(dir, history, List.of());
+    }
+
+    /**
+     * As {@link #writeHistory(Path, List)}, with the parameters after each epoch as columns w{i}_{k} and b{k}
+     * when {@code models} holds the starting model and one per epoch (a small model's trajectory); otherwise
+     * without them.
+     */
+    public static void writeHistory(Path dir, List<EpochStats> history, List<dev.descent.model.LinearModel> models)
+            throws IOException {
+        boolean params = !models.isEmpty() && models.size() == history.size() + 1;
+        CsvSchema.Builder b = CsvSchema.builder().addColumn("epoch").addColumn("train_loss").addColumn("test_loss")
+                .addColumn("lr").addColumn("seconds").addColumn("samples_per_s");
+        List<String> names = new ArrayList<>();
+        if (params) {
+            dev.descent.model.LinearModel m0 = models.get(0);
+            for (long i = 0; i < m0.inputs(); i++) {
+                for (long k = 0; k < m0.outputs(); k++) {
+                    names.add("w" + i + "_" + k);
+                }
+            }
+            for (long k = 0; k < m0.outputs(); k++) {
+                names.add("b" + k);
+            }
+            names.forEach(b::addColumn);
+        }
+        CsvSchema schema = b.build().withHeader();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (EpochStats s : history) {
+        for (int e = 0; e < history.size(); e++) {
+            EpochStats s = history.get(e);
             Map<String, Object> row = new LinkedHashMap<>();
+            if (params) {
+                double[] theta = models.get(e + 1).stacked().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+                for (int q = 0; q < names.size(); q++) {
+                    row.put(names.get(q), theta[q]); // θ = [W; B] row-major: W's rows, then B
+                }
+            }
             row.put("epoch", s.epoch() + 1);
             row.put("train_loss", s.trainLoss());
             row.put("test_loss", Double.isNaN(s.testLoss()) ? "" : s.testLoss());
             row.put("lr", s.learningRate());
             row.put("seconds", s.seconds());
             row.put("samples_per_s", s.samplesPerSecond());
-            rows.add(row);
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            for (String c : List.of("epoch", "train_loss", "test_loss", "lr", "seconds", "samples_per_s")) {
+                ordered.put(c, row.get(c));
+            }
+            for (String c : names) {
+                ordered.put(c, row.get(c));
+            }
+            rows.add(ordered);
         }
         AtomicFiles.write(dir.resolve(HISTORY), out -> CSV.writer(schema).writeValue(out, rows));
     }

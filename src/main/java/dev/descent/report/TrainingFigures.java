@@ -134,7 +134,7 @@ public final class TrainingFigures {
         bhi = Math.max(bhi, bStar);
         double wm = Math.max(0.25 * (whi - wlo), 0.1 * Math.max(1, Math.abs(wStar)));
         double bm = Math.max(0.25 * (bhi - blo), 0.1 * Math.max(1, Math.abs(bStar)));
-        int g = 100;
+        int g = GRID;
         double[] ws = new double[g];
         double[] bs = new double[g];
         for (int i = 0; i < g; i++) {
@@ -150,6 +150,74 @@ public final class TrainingFigures {
             }
         }
         return new Surface(title, units, xv, yv, List.copyOf(trajectory), path, ws, bs, loss);
+    }
+
+    /** Points per axis of a loss surface: fine enough that the colour bands' edges look smooth. */
+    static final int GRID = 240;
+
+    /**
+     * The MSE surface over (w, b) of one-feature, one-output data, over the given ranges (null: fitted to the
+     * trajectories and the minimum), with several trajectories drawn over it, as the seed articles overlay
+     * learning rates. x, y: not modified.
+     */
+    public static HeatMap trajectories(String title, String units, INDArray x, INDArray y, List<List<LinearModel>> runs,
+            List<String> labels, double[] wRange, double[] bRange) {
+        double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
+        double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
+        double n = xv.length;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (int i = 0; i < xv.length; i++) {
+            sx += xv[i] / n;
+            sy += yv[i] / n;
+            sxx += xv[i] * xv[i] / n;
+            sxy += xv[i] * yv[i] / n;
+            syy += yv[i] * yv[i] / n;
+        }
+        List<double[][]> paths = new ArrayList<>();
+        double det = sxx - sx * sx;
+        double wStar = det > 0 ? (sxy - sx * sy) / det : 0;
+        double wlo = wStar;
+        double whi = wStar;
+        double blo = sy - wStar * sx;
+        double bhi = blo;
+        for (List<LinearModel> run : runs) {
+            double[][] path = new double[run.size()][];
+            for (int i = 0; i < path.length; i++) {
+                path[i] = new double[] {run.get(i).weights().getDouble(0, 0), run.get(i).bias().getDouble(0)};
+                wlo = Math.min(wlo, path[i][0]);
+                whi = Math.max(whi, path[i][0]);
+                blo = Math.min(blo, path[i][1]);
+                bhi = Math.max(bhi, path[i][1]);
+            }
+            paths.add(path);
+        }
+        if (wRange == null) {
+            double m = Math.max(0.15 * (whi - wlo), 0.1);
+            wRange = new double[] {wlo - m, whi + m};
+        }
+        if (bRange == null) {
+            double m = Math.max(0.15 * (bhi - blo), 0.1);
+            bRange = new double[] {blo - m, bhi + m};
+        }
+        double[] ws = new double[GRID];
+        double[] bs = new double[GRID];
+        for (int i = 0; i < GRID; i++) {
+            ws[i] = wRange[0] + (wRange[1] - wRange[0]) * i / (GRID - 1);
+            bs[i] = bRange[0] + (bRange[1] - bRange[0]) * i / (GRID - 1);
+        }
+        double[][] loss = new double[GRID][GRID];
+        for (int r = 0; r < GRID; r++) {
+            for (int c = 0; c < GRID; c++) {
+                double w = ws[c];
+                double b = bs[r];
+                loss[r][c] = w * w * sxx + b * b + syy + 2 * w * b * sx - 2 * w * sxy - 2 * b * sy;
+            }
+        }
+        return HeatMap.contour(title, "slope w (" + units + ")", "intercept b (" + units + ")", ws, bs, loss, paths, labels, 14);
     }
 
     private static XYChart fit(double[] x, double[] y, LinearModel m, int epoch, String units) {

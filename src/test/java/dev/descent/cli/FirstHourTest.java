@@ -46,7 +46,7 @@ class FirstHourTest extends SeededTest {
     void commandSummariesAreWholeSentences() {
         TrainCommandTest.Run r = descent("--help");
         assertEquals(0, r.code());
-        List<String> commands = List.of("train", "compare", "predict", "evaluate", "generate", "sweep", "analyze", "figure", "bench");
+        List<String> commands = List.of("train", "compare", "predict", "evaluate", "generate", "sweep", "analyze", "figure", "surface", "bench");
         for (String c : commands) {
             String line = r.out().lines().filter(l -> l.strip().startsWith(c + " ")).findFirst().orElse("");
             assertTrue(line.strip().endsWith("."), "summary of " + c + ": '" + line + "'");

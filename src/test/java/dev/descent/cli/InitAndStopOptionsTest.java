@@ -56,6 +56,12 @@ class InitAndStopOptionsTest extends SeededTest {
         JsonNode s = RunFiles.json().readTree(run.resolve("summary.json").toFile());
         assertEquals(w, s.at("/results/W/0/0").asDouble(), 1e-12 * Math.abs(w));
         assertEquals(b, s.at("/results/B/0").asDouble(), 1e-12 * Math.abs(b));
+        // A small model's parameters are in history.csv after every epoch (seed 003 plots them): the last row holds W, B.
+        java.util.List<String> history = Files.readAllLines(run.resolve("history.csv"));
+        assertEquals("epoch,train_loss,test_loss,lr,seconds,samples_per_s,w0_0,b0", history.get(0));
+        String[] last = history.get(history.size() - 1).split(",");
+        assertEquals(w, Double.parseDouble(last[6]), 1e-12 * Math.abs(w));
+        assertEquals(b, Double.parseDouble(last[7]), 1e-12 * Math.abs(b));
         // The same start from a θ file and from the saved model continue alike.
         Path theta = tmp.resolve("theta.npy");
         Npy.write(theta, Nd4j.createFromArray(new double[][] {{-10}, {9}}));
@@ -87,5 +93,25 @@ class InitAndStopOptionsTest extends SeededTest {
                 tmp.resolve("b").toString());
         assertEquals(ExitCodes.BAD_INPUT, bad.code());
         assertTrue(bad.err().contains("--tol-loss sum goes with --tol-every step"), bad.err());
+    }
+
+    /** Several learning rates' trajectories on one surface over a chosen range (seed 003's figure). */
+    @Test
+    void surfaceDrawsSeveralTrajectoriesOverAChosenRange() throws Exception {
+        Path csv = data();
+        Path out = tmp.resolve("surf");
+        TrainCommandTest.Run r = descent("surface", "--data", csv.toString(), "-t", "y", "--test-fraction", "0", "--lr", "0.05,0.3",
+                "--init-w", "-10", "--init-b", "9", "--epochs", "5", "--w-range", "-100:200", "--b-range", "-10:10", "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("lr 0.05: 5 epochs") && r.out().contains("lr 0.3: 5 epochs"), r.out());
+        assertEquals(900, javax.imageio.ImageIO.read(out.resolve("surface.png").toFile()).getWidth());
+        assertTrue(Files.size(out.resolve("surface.svg")) > 0);
+        TrainCommandTest.Run bad = descent("surface", "--rows", "100", "--nx", "2", "--lr", "0.1", "--out", tmp.resolve("b").toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("surface draws one feature and one output"), bad.err());
+        TrainCommandTest.Run range = descent("surface", "--rows", "100", "--nx", "1", "--lr", "0.1", "--w-range", "5:1", "--out",
+                tmp.resolve("c").toString());
+        assertTrue(range.err().contains("--w-range must be FROM:TO with FROM < TO, got '5:1'"), range.err());
     }
 }

@@ -24,7 +24,7 @@ class SweepCommandTest extends SeededTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("8 learning rates × 4 momenta = 32 models"), r.out());
         assertTrue(r.out().matches("(?s).*optimum: lr=[0-9.]+  momentum=[0-9.]+  loss=[0-9.e-]+.*"), r.out());
-        assertTrue(r.out().contains("critical rate (full-batch, momentum 0, analytic)"), r.out());
+        assertTrue(r.out().contains("stability limit (full batch, momentum 0, analytic; 2/λmax for GD)"), r.out());
         assertEquals(33, Files.readAllLines(tmp.resolve("sweep.csv")).size());
         JsonNode j = RunFiles.json().readTree(tmp.resolve("sweep.json").toFile());
         assertEquals(32, j.at("/cells").size());
@@ -73,5 +73,7 @@ class SweepCommandTest extends SeededTest {
                 "0:0.5:2", "--epochs", "1", "--out", tmp.resolve("gd").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("sweep: sgd "), r.out());
+        // Plain GD keeps improving up to the largest rate of this small grid: the optimum is on its edge, and it says so.
+        assertTrue(r.out().contains("note: the optimum is at the largest learning rate"), r.out());
     }
 }

@@ -69,7 +69,7 @@ class TrainCommandTest extends SeededTest {
         assertTrue(r.out().contains("epoch    4/4"), r.out());
         assertTrue(r.out().contains("least squares: train MSE"), r.out());
         List<String> history = Files.readAllLines(tmp.resolve("run").resolve(RunFiles.HISTORY));
-        assertEquals("epoch,train_loss,test_loss,lr,seconds,samples_per_s", history.get(0));
+        assertEquals("epoch,train_loss,test_loss,lr,seconds,samples_per_s,w0_0,w0_1,w1_0,w1_1,w2_0,w2_1,b0,b1", history.get(0));
         assertEquals(5, history.size());
         JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());
         assertEquals(4, s.at("/training/epochs_run").asInt());
@@ -126,7 +126,7 @@ class TrainCommandTest extends SeededTest {
     void divergenceExitsWithThreeAndNamesTheRates() {
         Run r = descent(train("--lr", "50", "--batch-size", "0", "--epochs", "200", "--no-shuffle"));
         assertEquals(ExitCodes.DIVERGED, r.code(), r.out());
-        assertTrue(r.err().contains("learning rate 50") && r.err().contains("critical rate"), r.err());
+        assertTrue(r.err().contains("learning rate 50") && r.err().contains("stability limit"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 

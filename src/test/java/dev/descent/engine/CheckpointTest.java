@@ -60,7 +60,7 @@ class CheckpointTest extends SeededTest {
                 Trainer.Config.defaults().withBatchSize(0).withShuffle(false).withEpochs(500))
                 .train(d, null, LinearModel.zeros(3, 1, DataType.DOUBLE), new Trainer.Checkpointing(file, 1, Map.of()));
         assertEquals(StopReason.DIVERGED, r.stop());
-        assertTrue(r.message().matches("diverged at epoch \\d+, step \\d+: .* with sgd learning rate [0-9.]+; the critical rate for"
+        assertTrue(r.message().matches("diverged at epoch \\d+, step \\d+: .* with sgd learning rate [0-9.]+; the stability limit for"
                 + " full-batch training on this data is [0-9.]+ .*"), r.message());
         Checkpoint c = Checkpoint.load(file);
         assertTrue(c.epochsDone() < r.history().size(), "checkpoint after epoch " + c.epochsDone());

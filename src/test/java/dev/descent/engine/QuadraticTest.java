@@ -95,7 +95,7 @@ class QuadraticTest extends SeededTest {
 
         TrainingResult bad = new Trainer(new Sgd(0.401), cfg).train(d, null, zero);
         assertEquals(StopReason.DIVERGED, bad.stop());
-        assertTrue(bad.message().contains("learning rate 0.401") && bad.message().contains("critical rate for full-batch training on this data is 0.4"),
+        assertTrue(bad.message().contains("learning rate 0.401") && bad.message().contains("stability limit for full-batch training on this data is 0.4"),
                 bad.message());
     }
 }
