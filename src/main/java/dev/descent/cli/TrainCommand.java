@@ -182,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                     optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + d.train().size() + ")" : String.valueOf(config.batchSize()),
                     config.epochs(), config.shuffle(), config.dropLast(), config.tolerance() == 0 ? "off"
                     : config.tolerance() + " on " + config.stopRule().describe(),
-                    training.init, kernelKind.resolve().name().toLowerCase(Locale.ROOT));
+                    training.describeInit(), kernelKind.resolve().name().toLowerCase(Locale.ROOT));
             if (d.scaled()) {
                 o.println("epoch losses, history.csv and loss.png are in scaled units; the final MSE is in original units");
             }

@@ -71,6 +71,14 @@ final class TrainingOptions {
     @Option(names = "--init-b", split = ",", paramLabel = "V", description = "Initial B as nY values.")
     java.util.List<Double> initB;
 
+    /** The start in words: "zeros", "normal", "W=[-10.0] B=[9.0]", or the file. */
+    String describeInit() {
+        if (initW != null || initB != null) {
+            return "W=" + (initW == null ? "0" : initW) + " B=" + (initB == null ? "0" : initB);
+        }
+        return init;
+    }
+
     /** The keywords --init takes; anything else is a file. */
     private static final java.util.List<String> INIT_KINDS = java.util.List.of("zeros", "uniform", "normal");
 
