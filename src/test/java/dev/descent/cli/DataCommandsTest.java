@@ -49,8 +49,14 @@ class DataCommandsTest extends SeededTest {
         Path csv = tmp.resolve("jobs.csv");
         ok(descent("generate", "--kind", "job-duration", "--n-samples", "120", "--random-state", "3", "--out", csv.toString()));
         Path run = tmp.resolve("run");
-        ok(descent("train", "--data", csv.toString(), "--target", "duration", "--scale-x", "minmax", "--scale-y", "minmax",
-                "--batch-size", "0", "--lr", "0.5", "--epochs", "3000", "--tol", "1e-12", "--progress", "off", "--out", run.toString()));
+        TrainCommandTest.Run trained = descent("train", "--data", csv.toString(), "--target", "duration", "--scale-x", "minmax",
+                "--scale-y", "minmax", "--batch-size", "0", "--lr", "0.5", "--epochs", "3000", "--tol", "1e-12", "--progress", "off",
+                "--out", run.toString());
+        ok(trained);
+        // Units are said wherever they differ: epoch losses and history in scaled units, the final MSE in original ones.
+        assertTrue(trained.out().contains("epoch losses, history.csv and loss.png are in scaled units; the final MSE is in original"
+                + " units"), trained.out());
+        assertTrue(trained.out().contains("(original units)"), trained.out());
         ModelStore.Saved m = ModelStore.load(run.resolve("model"));
         assertEquals(List.of("n"), List.of(m.meta().path("features").path(0).asText()));
         // The generator's law is duration ≈ 2 + 4.2e-4·n seconds: the fit in original units is near it.
