@@ -94,23 +94,51 @@ public final class TrainingFigures {
         }
     }
 
+    /**
+     * The data's moments (means of x, y, x², xy, y²), from which the MSE of y ≈ w·x + b is
+     * w²·E[x²] + b² + E[y²] + 2wb·E[x] − 2w·E[xy] − 2b·E[y] at any (w, b) without another pass.
+     */
+    private record Moments(double sx, double sy, double sxx, double sxy, double syy) {
+        static Moments of(double[] x, double[] y) {
+            double n = x.length;
+            double sx = 0;
+            double sy = 0;
+            double sxx = 0;
+            double sxy = 0;
+            double syy = 0;
+            for (int i = 0; i < x.length; i++) {
+                sx += x[i] / n;
+                sy += y[i] / n;
+                sxx += x[i] * x[i] / n;
+                sxy += x[i] * y[i] / n;
+                syy += y[i] * y[i] / n;
+            }
+            return new Moments(sx, sy, sxx, sxy, syy);
+        }
+
+        /** The MSE at every (w, b) of the grid, indexed [b][w]. */
+        double[][] grid(double[] ws, double[] bs) {
+            double[][] loss = new double[bs.length][ws.length];
+            for (int r = 0; r < bs.length; r++) {
+                for (int c = 0; c < ws.length; c++) {
+                    double w = ws[c];
+                    double b = bs[r];
+                    loss[r][c] = w * w * sxx + b * b + syy + 2 * w * b * sx - 2 * w * sxy - 2 * b * sy;
+                }
+            }
+            return loss;
+        }
+    }
+
     /** The loss surface of a one-feature, one-output run (see {@link Surface}). x, y: not modified. */
     public static Surface surface(String title, String units, INDArray x, INDArray y, List<LinearModel> trajectory) {
         double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
         double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
-        double n = xv.length;
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        double syy = 0;
-        for (int i = 0; i < xv.length; i++) {
-            sx += xv[i] / n;
-            sy += yv[i] / n;
-            sxx += xv[i] * xv[i] / n;
-            sxy += xv[i] * yv[i] / n;
-            syy += yv[i] * yv[i] / n;
-        }
+        Moments mo = Moments.of(xv, yv);
+        double sx = mo.sx();
+        double sy = mo.sy();
+        double sxx = mo.sxx();
+        double sxy = mo.sxy();
         double[][] path = new double[trajectory.size()][];
         double wlo = Double.POSITIVE_INFINITY;
         double whi = Double.NEGATIVE_INFINITY;
@@ -141,14 +169,7 @@ public final class TrainingFigures {
             ws[i] = wlo - wm + (whi - wlo + 2 * wm) * i / (g - 1);
             bs[i] = blo - bm + (bhi - blo + 2 * bm) * i / (g - 1);
         }
-        double[][] loss = new double[g][g]; // [b][w]
-        for (int r = 0; r < g; r++) {
-            for (int c = 0; c < g; c++) {
-                double w = ws[c];
-                double b = bs[r];
-                loss[r][c] = w * w * sxx + b * b + syy + 2 * w * b * sx - 2 * w * sxy - 2 * b * sy;
-            }
-        }
+        double[][] loss = mo.grid(ws, bs);
         return new Surface(title, units, xv, yv, List.copyOf(trajectory), path, ws, bs, loss);
     }
 
@@ -164,19 +185,11 @@ public final class TrainingFigures {
             List<String> labels, double[] wRange, double[] bRange) {
         double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
         double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
-        double n = xv.length;
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        double syy = 0;
-        for (int i = 0; i < xv.length; i++) {
-            sx += xv[i] / n;
-            sy += yv[i] / n;
-            sxx += xv[i] * xv[i] / n;
-            sxy += xv[i] * yv[i] / n;
-            syy += yv[i] * yv[i] / n;
-        }
+        Moments mo = Moments.of(xv, yv);
+        double sx = mo.sx();
+        double sy = mo.sy();
+        double sxx = mo.sxx();
+        double sxy = mo.sxy();
         List<double[][]> paths = new ArrayList<>();
         double det = sxx - sx * sx;
         double wStar = det > 0 ? (sxy - sx * sy) / det : 0;
@@ -209,14 +222,7 @@ public final class TrainingFigures {
             ws[i] = wRange[0] + (wRange[1] - wRange[0]) * i / (GRID - 1);
             bs[i] = bRange[0] + (bRange[1] - bRange[0]) * i / (GRID - 1);
         }
-        double[][] loss = new double[GRID][GRID];
-        for (int r = 0; r < GRID; r++) {
-            for (int c = 0; c < GRID; c++) {
-                double w = ws[c];
-                double b = bs[r];
-                loss[r][c] = w * w * sxx + b * b + syy + 2 * w * b * sx - 2 * w * sxy - 2 * b * sy;
-            }
-        }
+        double[][] loss = mo.grid(ws, bs);
         return HeatMap.contour(title, "slope w (" + units + ")", "intercept b (" + units + ")", ws, bs, loss, paths, labels, 14);
     }
 
