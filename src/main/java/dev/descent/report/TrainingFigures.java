@@ -116,6 +116,12 @@ public final class TrainingFigures {
             return new Moments(sx, sy, sxx, sxy, syy);
         }
 
+        /** The least-squares slope cov(x, y)/var(x) (0 for constant x); the intercept is ȳ − slope·x̄. */
+        double slope() {
+            double var = sxx - sx * sx;
+            return var > 0 ? (sxy - sx * sy) / var : 0;
+        }
+
         /** The MSE at every (w, b) of the grid, indexed [b][w]. */
         double[][] grid(double[] ws, double[] bs) {
             double[][] loss = new double[bs.length][ws.length];
@@ -135,18 +141,13 @@ public final class TrainingFigures {
         double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
         double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
         Moments mo = Moments.of(xv, yv);
-        double sx = mo.sx();
-        double sy = mo.sy();
-        double sxx = mo.sxx();
-        double sxy = mo.sxy();
+        double wStar = mo.slope();
+        double bStar = mo.sy() - wStar * mo.sx();
         double[][] path = new double[trajectory.size()][];
         double wlo = Double.POSITIVE_INFINITY;
         double whi = Double.NEGATIVE_INFINITY;
         double blo = Double.POSITIVE_INFINITY;
         double bhi = Double.NEGATIVE_INFINITY;
-        double det = sxx - sx * sx; // the minimum: w* = cov/var, b* = ȳ − w*·x̄
-        double wStar = det > 0 ? (sxy - sx * sy) / det : 0;
-        double bStar = sy - wStar * sx;
         for (int i = 0; i < path.length; i++) {
             path[i] = new double[] {trajectory.get(i).weights().getDouble(0, 0), trajectory.get(i).bias().getDouble(0)};
         }
@@ -186,16 +187,12 @@ public final class TrainingFigures {
         double[] xv = x.castTo(DataType.DOUBLE).reshape(x.rows()).toDoubleVector();
         double[] yv = y.castTo(DataType.DOUBLE).reshape(y.rows()).toDoubleVector();
         Moments mo = Moments.of(xv, yv);
-        double sx = mo.sx();
-        double sy = mo.sy();
-        double sxx = mo.sxx();
-        double sxy = mo.sxy();
+        double wStar = mo.slope();
+        double bStar = mo.sy() - wStar * mo.sx();
         List<double[][]> paths = new ArrayList<>();
-        double det = sxx - sx * sx;
-        double wStar = det > 0 ? (sxy - sx * sy) / det : 0;
         double wlo = wStar;
         double whi = wStar;
-        double blo = sy - wStar * sx;
+        double blo = bStar;
         double bhi = blo;
         for (List<LinearModel> run : runs) {
             double[][] path = new double[run.size()][];
