@@ -125,7 +125,7 @@ final class CompareCommand implements Callable<Integer> {
 
         double[] ep = r.rows().stream().mapToDouble(row -> row.epoch() + 1).toArray();
         String title = String.format(Locale.ROOT, "engine vs DL4J: %s, %s, batch %d, N=%,d, nX=%d, nY=%d",
-                TrainCommand.compact(optimizer), DtypeConverter.name(data.dtype), config.batchFor(nTrain), nTrain, d.inputs(), d.outputs());
+                TrainFigures.compact(optimizer), DtypeConverter.name(data.dtype), config.batchFor(nTrain), nTrain, d.inputs(), d.outputs());
         var losses = Plots.lines(title, "epoch", "training MSE (mean of batch losses)", List.of(
                 new Plots.Curve("engine", ep, r.rows().stream().mapToDouble(Comparison.Row::engineLoss).toArray()),
                 new Plots.Curve("DL4J " + r.mapping().description(), ep, r.rows().stream().mapToDouble(Comparison.Row::dl4jLoss).toArray())),

@@ -167,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
         LinearModel scaledModel = null;
         Map<String, Object> meta = new LinkedHashMap<>();
         TrainingResult result = null;
-        Trajectory trajectory = null;
+        TrainFigures.Trajectory trajectory = null;
         String signal = null;
         if (solver.equals("exact")) {
             o.printf(Locale.ROOT, "solver: exact least squares (%s, float64) in %.2f s: Gram matrix %.2f s, solve %.2f s%n",
@@ -189,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
             LinearModel initial = resumeFrom != null ? null : training.initial(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
-                    checkpointEvery, runIdentity(dir));
+                    checkpointEvery, RunIdentity.of(spec.commandLine().getParseResult().originalArgs(), dir));
             Trainer trainer = new Trainer(optimizer, config);
             try (Interrupts interrupts = Interrupts.install(trainer::requestStop)) {
                 if (resumeFrom != null) {
@@ -197,11 +197,11 @@ final class TrainCommand implements Callable<Integer> {
                     o.printf(Locale.ROOT, "resuming %s %s epoch %d of %d%s (step %d)%n", dir, partial > 0 ? "in" : "after",
                             resumeFrom.epochsDone() + (partial > 0 ? 1 : 0), config.epochs(),
                             partial > 0 ? ", after batch " + partial : "", resumeFrom.steps());
-                    trajectory = new Trajectory(small(d),
+                    trajectory = new TrainFigures.Trajectory(TrainFigures.small(d),
                             LinearModel.fromStacked(resumeFrom.theta()));
                     result = trainer.resume(d.train(), d.test(), resumeFrom, ck, new ProgressListener(o, bar), trajectory);
                 } else {
-                    trajectory = new Trajectory(small(d), initial);
+                    trajectory = new TrainFigures.Trajectory(TrainFigures.small(d), initial);
                     result = trainer.train(d.train(), d.test(), initial, ck, new ProgressListener(o, bar), trajectory);
                 }
                 signal = interrupts.received();
@@ -288,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         RunFiles.writeSummary(dir, summary);
         if (result != null && !noPlots && result.stop() != StopReason.INTERRUPTED) {
-            wrote.addAll(figures(dir, d, optimizer, config, result, trajectory.models, err));
+            wrote.addAll(TrainFigures.figures(dir, d, optimizer, config, result, trajectory.models, plotEpoch, animate, err));
         }
         o.println("wrote " + dir.resolve(wrote.get(0)) + (wrote.size() > 1 ? ", " + String.join(", ", wrote.subList(1, wrote.size())) : "")
                 + (keepModel ? " and the model in " + dir.resolve("model") : ""));
@@ -411,7 +411,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path file = resume.resolve(CHECKPOINT);
         Checkpoint c = Checkpoint.load(file);
-        checkIdentity(c, resume, file);
+        RunIdentity.check(c, resume, file);
         if (!(c.describe().get("args") instanceof java.util.List<?> args)) {
             throw new IllegalArgumentException(file + ": this checkpoint does not record the command that wrote it");
         }
@@ -425,195 +425,6 @@ final class TrainCommand implements Callable<Integer> {
         cl.parseArgs(a.toArray(String[]::new));
         t.resumeFrom = c;
         return t.call();
-    }
-
-    /** Options that name data files: recorded as absolute paths, so a resume from elsewhere reads the same files. */
-    private static final java.util.List<String> DATA_OPTIONS = java.util.List.of("--data", "--data-y", "--test-data");
-
-    /**
-     * What a checkpoint records so that a resume continues this run and no other: the arguments (data files
-     * as absolute paths), the run directory, and each data file's fingerprint.
-     */
-    private Map<String, Object> runIdentity(Path dir) throws IOException {
-        java.util.List<String> args = new java.util.ArrayList<>(withoutOutput(spec.commandLine().getParseResult().originalArgs()));
-        Map<String, Object> fingerprints = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (!DATA_OPTIONS.contains(option)) {
-                continue;
-            }
-            boolean inline = a.contains("=");
-            if (!inline && i + 1 >= args.size()) {
-                continue;
-            }
-            Path file = Path.of(inline ? a.substring(a.indexOf('=') + 1) : args.get(i + 1)).toAbsolutePath().normalize();
-            if (inline) {
-                args.set(i, option + "=" + file);
-            } else {
-                args.set(++i, file.toString());
-            }
-            fingerprints.put(file.toString(), dev.descent.data.Fingerprint.of(file));
-        }
-        Map<String, Object> id = new LinkedHashMap<>();
-        id.put("args", args);
-        id.put("run_dir", dir.toAbsolutePath().normalize().toString());
-        id.put("data_fingerprints", fingerprints);
-        return id;
-    }
-
-    /** Refuses a checkpoint from another run directory, or one whose data files changed since it was written. */
-    private static void checkIdentity(Checkpoint c, Path dir, Path file) throws IOException {
-        Object recordedDir = c.describe().get("run_dir");
-        String here = dir.toAbsolutePath().normalize().toString();
-        if (recordedDir != null && !recordedDir.equals(here)) {
-            throw new IllegalArgumentException(file + " was written by the run in " + recordedDir + " (copied here?); resume"
-                    + " that run there, or move the whole directory back");
-        }
-        if (c.describe().get("data_fingerprints") instanceof Map<?, ?> prints) {
-            for (var e : prints.entrySet()) {
-                Path data = Path.of(String.valueOf(e.getKey()));
-                if (!Files.isRegularFile(data)) {
-                    throw new IllegalArgumentException(file + ": the run's data file " + data + " is gone");
-                }
-                if (!dev.descent.data.Fingerprint.of(data).equals(String.valueOf(e.getValue()))) {
-                    throw new IllegalArgumentException(file + ": the data file " + data + " changed since the checkpoint was"
-                            + " written (size or contents); a resume must train on the data the run started with");
-                }
-            }
-        }
-    }
-
-    /** The command's arguments without --out/--overwrite/--resume/--progress (a resume sets its own). */
-    private static java.util.List<String> withoutOutput(java.util.List<String> args) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (int i = args.isEmpty() || !args.get(0).equals("train") ? 0 : 1; i < args.size(); i++) {
-            String x = args.get(i);
-            if (x.equals("--out") || x.equals("--progress") || x.equals("--resume")) {
-                i++;
-            } else if (!x.equals("--overwrite") && !x.startsWith("--out=") && !x.startsWith("--progress=")) {
-                out.add(x);
-            }
-        }
-        return out;
-    }
-
-    /** Models with at most this many parameters have them recorded per epoch (history.csv, params.png). */
-    static final int SMALL_MODEL = 12;
-
-    private static boolean small(DataOptions.Prepared d) {
-        return (d.inputs() + 1) * d.outputs() <= SMALL_MODEL;
-    }
-
-    /** The model after each epoch (the initial model first), kept only for small models. */
-    private static final class Trajectory implements dev.descent.engine.TrainingListener {
-        final java.util.List<LinearModel> models = new java.util.ArrayList<>();
-        final boolean keep;
-
-        Trajectory(boolean keep, LinearModel initial) {
-            this.keep = keep;
-            if (keep) {
-                models.add(initial);
-            }
-        }
-
-        @Override
-        public boolean wantsModel() {
-            return keep;
-        }
-
-        @Override
-        public void onEpochModel(int epoch, LinearModel model) {
-            models.add(model);
-        }
-    }
-
-    /** Draws the run's figures; one that fails is reported on {@code err} and skipped. Returns the files written. */
-    private java.util.List<String> figures(Path dir, DataOptions.Prepared d, Optimizer optimizer, Trainer.Config config,
-            TrainingResult result, java.util.List<LinearModel> trajectory, PrintWriter err) {
-        java.util.List<String> wrote = new java.util.ArrayList<>();
-        if (result.history().isEmpty()) {
-            return wrote;
-        }
-        try {
-            drawFigures(dir, d, optimizer, config, result, trajectory, wrote);
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            err.println("train: a figure could not be drawn (" + e + "); the results above are written");
-            err.flush();
-        }
-        return wrote;
-    }
-
-    private void drawFigures(Path dir, DataOptions.Prepared d, Optimizer optimizer, Trainer.Config config, TrainingResult result,
-            java.util.List<LinearModel> trajectory, java.util.List<String> wrote) throws IOException {
-        String what = String.format(Locale.ROOT, "%s (N=%,d, nX=%d, nY=%d), %s, batch %d", shortSource(d), d.train().size(),
-                d.inputs(), d.outputs(), compact(optimizer), config.batchFor(d.train().size()));
-        var loss = dev.descent.report.TrainingFigures.lossCurves(what, d.scaled() ? "scaled units" : "squared data units", result.history());
-        dev.descent.report.Plots.savePng(loss, dir.resolve("loss.png"));
-        dev.descent.report.Plots.saveStack(java.util.List.of(dev.descent.report.Plots.Panel.of(loss)), dir.resolve("loss.svg"), true);
-        wrote.add("loss.png/svg");
-        if (trajectory.size() >= 2) { // W and B over the epochs, as seed 003 draws them
-            java.util.List<dev.descent.report.Plots.Curve> curves = new java.util.ArrayList<>();
-            int stride = Math.max(1, (trajectory.size() + 1999) / 2000); // at most about 2,000 points a line
-            double[] ep = new double[(trajectory.size() + stride - 1) / stride];
-            double[][] thetas = new double[ep.length][];
-            for (int e = 0; e < ep.length; e++) {
-                ep[e] = (double) e * stride;
-                thetas[e] = trajectory.get(e * stride).stacked().castTo(DataType.DOUBLE).data().asDouble();
-            }
-            LinearModel m0 = trajectory.get(0);
-            for (int q = 0; q < (m0.inputs() + 1) * m0.outputs(); q++) {
-                double[] v = new double[ep.length];
-                for (int e = 0; e < ep.length; e++) {
-                    v[e] = thetas[e][q];
-                }
-                long row = q / m0.outputs();
-                long col = q % m0.outputs();
-                curves.add(new dev.descent.report.Plots.Curve(row < m0.inputs() ? "w" + row + "_" + col : "b" + col, ep, v));
-            }
-            var params = dev.descent.report.Plots.lines("parameters after each epoch (epoch 0: the start): " + what, "epoch",
-                    d.scaled() ? "value (scaled units)" : "value", curves, false, 0);
-            dev.descent.report.Plots.savePng(params, dir.resolve("params.png"));
-            dev.descent.report.Plots.saveStack(java.util.List.of(dev.descent.report.Plots.Panel.of(params)), dir.resolve("params.svg"),
-                    true);
-            wrote.add("params.png/svg");
-        }
-        if (trajectory.size() < 2 || d.inputs() != 1 || d.outputs() != 1) {
-            return;
-        }
-        String units = d.scaled() ? "scaled units" : "data units";
-        int at = plotEpoch == null ? trajectory.size() : Math.max(1, Math.min(trajectory.size(), plotEpoch + 1));
-        var surface = dev.descent.report.TrainingFigures.surface("MSE over (w, b): " + what, units,
-                d.train().x(), d.train().y(), trajectory);
-        var panels = surface.panels(at);
-        dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.png"), false);
-        dev.descent.report.Plots.saveStack(panels, dir.resolve("surface.svg"), true);
-        wrote.add("surface.png/svg");
-        if (animate) {
-            java.util.List<java.util.List<dev.descent.report.Plots.Panel>> frames = new java.util.ArrayList<>();
-            int stride = Math.max(1, (trajectory.size() + 119) / 120);
-            for (int k = 1; k <= trajectory.size(); k += stride) {
-                frames.add(surface.panels(k));
-            }
-            dev.descent.report.TrainingFigures.gif(frames, dir.resolve("surface.gif"), 250);
-            wrote.add("surface.gif");
-        }
-    }
-
-    /** "ema lr=0.5 momentum=0.8" (the schedule named only when it is not constant). */
-    static String compact(Optimizer o) {
-        StringBuilder b = new StringBuilder(o.name());
-        o.hyperparameters().forEach((k, v) -> {
-            if (!k.equals("optimizer") && !(k.equals("schedule") && v.equals("constant"))) {
-                b.append(' ').append(k).append('=').append(v);
-            }
-        });
-        return b.toString();
-    }
-
-    private static String shortSource(DataOptions.Prepared d) {
-        String s = String.valueOf(d.record().get("source"));
-        return s.contains("/") ? s.substring(s.lastIndexOf('/') + 1) : s;
     }
 
     /** The summary's one-word status of a training run. */
