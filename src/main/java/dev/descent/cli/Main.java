@@ -13,13 +13,14 @@ import picocli.CommandLine.Command;
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
-        // A signal outside training (while loading data, say) ends the JVM: say so, and remove the empty
-        // output directory that the run had created.
+        // A signal outside train's step loop (while loading data, in sweep or bench) ends the JVM: say so, and
+        // remove an output directory that the run created and left empty.
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!finished.get()) {
-                System.err.println("descent: interrupted before training started; nothing was written");
-                OutputOptions.removeEmptyCreated();
+                java.util.List<java.nio.file.Path> removed = OutputOptions.removeEmptyCreated();
+                System.err.println("descent: interrupted" + (removed.isEmpty() ? ""
+                        : "; removed the empty output directory " + removed.get(0)));
             }
         }));
         int code = commandLine().execute(args);

@@ -28,7 +28,8 @@ final class OutputOptions {
      * Removes the output directories this process created and left empty (a run that failed or was
      * interrupted before writing anything), with the parents created for them. Called when a command ends.
      */
-    static void removeEmptyCreated() {
+    static java.util.List<Path> removeEmptyCreated() {
+        java.util.List<Path> removed = new java.util.ArrayList<>();
         unlockAll();
         for (Created c : CREATED) {
             try (var files = Files.list(c.dir())) { // empty but for our lock file
@@ -47,9 +48,13 @@ final class OutputOptions {
                 } catch (IOException e) {
                     break;
                 }
+                if (p.equals(c.dir())) {
+                    removed.add(p);
+                }
                 p = p.getParent();
             }
         }
+        return removed;
     }
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<command>-<date-time>).")
