@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# descent beside the peers a user would pick instead, on one machine in one run: `descent bench` (which
+# runs DL4J on the same batches and this machine's gather and read bounds), then numpy's loop, PyTorch
+# with index batches and PyTorch's DataLoader (benchmarks/peers/peers.py). 1M x 100 float32, nY 1,
+# shuffled, batch 32 / 256 / 4096. Writes benchmarks/peers/results/{bench.*,peers.csv}.
+# Installs Debian's python3-numpy and python3-torch if missing (CI does not run this).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if ! /usr/bin/python3 -c 'import numpy, torch' 2>/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-torch >/dev/null
+fi
+out=benchmarks/peers/results
+mkdir -p "$out"
+./descent --version >/dev/null # build first: never compile while measuring
+timeout -s KILL 1200 ./descent bench --dl4j-rows 250000 --out "$out/descent" --overwrite | tail -6
+for t in 1 2; do
+  echo "peers with $t thread(s):"
+  OMP_NUM_THREADS=$t timeout -s KILL 1800 /usr/bin/python3 benchmarks/peers/peers.py "$out/peers-$t-threads.csv"
+done
