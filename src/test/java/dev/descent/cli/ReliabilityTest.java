@@ -99,7 +99,7 @@ class ReliabilityTest extends SeededTest {
         Path run = tmp.resolve("run");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.descent.cli.Main",
-                "train", "--rows", "20000", "--nx", "20", "--epochs", "400", "--no-plots", "--no-exact", "--progress", "off",
+                "train", "--rows", "20000", "--nx", "20", "--epochs", "5000", "--no-plots", "--no-exact", "--progress", "off",
                 "--out", run.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("a.out").toFile()).start();
         try {
