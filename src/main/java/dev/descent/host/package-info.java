@@ -1,6 +1,6 @@
 /**
- * The ground floor: what the machine offers beneath the engine. Dense float64 LAPACK through the
- * OpenBLAS build that ND4J already loads, and the memory a run may still take (physical memory and
- * the container's limit). Depends on nothing else in descent.
+ * The ground floor: what the machine offers beneath the engine. Dense float64 LAPACK and BLAS through the
+ * OpenBLAS build that ND4J already loads, the C library's logarithm (numpy's), and the memory a run may
+ * still take (available memory and the container's cgroup limit). Depends on nothing else in descent.
  */
 package dev.descent.host;

@@ -1,5 +1,6 @@
 /**
- * Run records: per-epoch loss histories as CSV and run summaries as JSON, written atomically
- * (temporary file, then rename) so an interrupted write never leaves a half-written file.
+ * Run records and figures: per-epoch histories as CSV and summaries as JSON (written atomically), line
+ * charts with XChart, and the hand-drawn heat and contour maps (sweep grids, loss surfaces with one or
+ * several trajectories) with round ticks, as PNG and SVG.
  */
 package dev.descent.report;
