@@ -363,8 +363,17 @@ final class TrainCommand implements Callable<Integer> {
                     config.kernel().resolve().name().toLowerCase(Locale.ROOT));
             LinearModel initial = training.initial(src.inputs(), src.outputs(), src.dataType(), data.seed + 1);
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
-            TrainingResult result = trainer.train(src, initial, new ProgressListener(o, bar));
+            TrainingResult result;
             int code = ExitCodes.OK;
+            String signal;
+            try (Interrupts interrupts = Interrupts.install(trainer::requestStop)) {
+                result = trainer.train(src, initial, new ProgressListener(o, bar));
+                signal = interrupts.received();
+                if (result.stop() == StopReason.INTERRUPTED) {
+                    code = interrupts.exitCode();
+                }
+            }
+            boolean interrupted = result.stop() == StopReason.INTERRUPTED;
             if (result.stop() == StopReason.DIVERGED) {
                 spec.commandLine().getErr().println("train: " + result.message());
                 spec.commandLine().getErr().flush();
@@ -373,9 +382,10 @@ final class TrainCommand implements Callable<Integer> {
                 o.println(result.message());
             }
             printTime(o, result);
-            double mse = trainer.mse(src, result.model());
+            double mse = interrupted ? Double.NaN : trainer.mse(src, result.model()); // no extra pass when asked to stop
             long peak = dev.descent.data.HostMemory.peakRssBytes();
-            o.printf(Locale.ROOT, "final train MSE %.8g (streamed pass)%npeak resident memory %.2f GB%n", mse, peak / 1e9);
+            o.printf(Locale.ROOT, "%s%npeak resident memory %.2f GB%n", interrupted ? "final train MSE not computed (interrupted)"
+                    : String.format(Locale.ROOT, "final train MSE %.8g (streamed pass)", mse), peak / 1e9);
             Map<String, Object> rec = ordered("source", src.describe(), "streamed", true, "train_rows", src.rows(), "test_rows", 0,
                     "nx", src.inputs(), "ny", src.outputs(), "dtype", DtypeConverter.name(src.dataType()), "chunk_rows", trainer.chunkRows(),
                     "seed", data.seed);
@@ -388,14 +398,20 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> tr = trainingRecord(config, result, src.rows());
             summary.put("training", tr);
             summary.put("peak_rss_bytes", peak);
-            summary.put("results", ordered("train_mse", mse));
+            summary.put("status", status(result.stop()));
+            summary.put("results", ordered("train_mse", interrupted ? null : mse));
             RunFiles.writeHistory(dir, result.history());
             ModelStore.save(dir.resolve("model"), result.model(), ordered("descent", Main.version(), "backend", backend.name(),
                     "data", rec, "solver", "sgd", "optimizer", optimizer.hyperparameters(), "training", tr,
-                    "results", ordered("train_mse", mse)));
+                    "results", ordered("train_mse", interrupted ? null : mse)));
             RunFiles.writeSummary(dir, summary);
             o.println("wrote " + dir.resolve(RunFiles.SUMMARY) + ", " + RunFiles.HISTORY + " and the model in " + dir.resolve("model"));
             o.flush();
+            if (interrupted) {
+                spec.commandLine().getErr().println("train: " + result.message() + " on SIG" + signal
+                        + "; the model so far is written (--stream has no checkpoints to resume from yet)");
+                spec.commandLine().getErr().flush();
+            }
             return code;
         }
     }

@@ -31,6 +31,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * checkpoints.
  */
 public final class StreamTrainer {
+    private volatile boolean stopRequested;
+
+    /** Asks the run in progress (or the next) to stop before its next step; it ends INTERRUPTED. Any thread. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     private final Optimizer optimizer;
     private final Trainer.Config config;
     private final int chunkRows;
@@ -176,6 +183,13 @@ public final class StreamTrainer {
                     order.startEpoch(epoch * chunks.count + c); // a different shuffle per (epoch, chunk)
                     int[] ord = order.shuffled() ? order.order() : null;
                     for (int k = 0; k < order.batches(); k++) {
+                        if (stopRequested) {
+                            stopRequested = false;
+                            stop = StopReason.INTERRUPTED;
+                            message = String.format(Locale.ROOT, "interrupted in epoch %d of %d (step %d)", epoch + 1,
+                                    config.epochs(), t);
+                            break epochs;
+                        }
                         int bs = order.size(k);
                         double loss = chunks.kernels[slot].gradient(theta, ord, k * b, bs, grad);
                         if (!Double.isFinite(loss)) {

@@ -12,6 +12,7 @@ import dev.descent.report.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -79,5 +80,32 @@ class BenchAndStreamCommandTest extends SeededTest {
         bad(descent("train", "--stream", "--out", tmp.resolve("r3").toString()), "--stream reads --data X.npy with --data-y");
         bad(descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--dtype", "float64",
                 "--out", tmp.resolve("r4").toString()), "trains in the files' dtype, float32");
+    }
+
+    /** Ctrl-C during --stream: it stops at a step, writes the model so far, says so in one line, exits 130. */
+    @Test
+    void aStreamedRunStopsCleanlyOnSigint() throws Exception {
+        Path x = tmp.resolve("x.npy");
+        Path y = tmp.resolve("y.npy");
+        assertEquals(0, descent("generate", "--kind", "synthetic", "--rows", "20000", "--nx", "20", "--out", x.toString(), "--out-y",
+                y.toString()).code());
+        Path run = tmp.resolve("run");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.descent.cli.Main", "train", "--data",
+                x.toString(), "--data-y", y.toString(), "--stream", "--epochs", "5000", "--progress", "off", "--no-plots", "--out",
+                run.toString()).redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile()).start();
+        long t0 = System.nanoTime();
+        while (!Files.readString(tmp.resolve("out")).contains("epoch    2/") && System.nanoTime() - t0 < 60e9) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = Files.readString(tmp.resolve("err"));
+        assertEquals(130, p.exitValue(), err);
+        assertEquals(1, err.strip().lines().count(), err);
+        assertTrue(err.startsWith("train: interrupted in epoch ") && err.contains("the model so far is written"), err);
+        JsonNode s = RunFiles.json().readTree(run.resolve("summary.json").toFile());
+        assertEquals("interrupted", s.at("/status").asText());
+        assertTrue(Files.exists(run.resolve("model/W.npy")));
     }
 }
