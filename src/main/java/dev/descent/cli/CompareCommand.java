@@ -60,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
         if (data.file == null) {
             new Comparison(optimizer, training.config(data.seed, data.syntheticTrainRows()), repeat, warmup);
         }
-        var init = training.init();
+        training.init(); // a bad --init is refused before any work
         Path dir = output.create("compare");
 
         Backend backend = Backend.current();
@@ -74,7 +74,7 @@ final class CompareCommand implements Callable<Integer> {
                 prepared.record().get("source"), nTrain, train.inputs(), train.outputs(), DtypeConverter.name(data.dtype), config.batchFor(nTrain), config.epochs(),
                 config.shuffle(), data.seed);
         o.println("engine: " + optimizer.hyperparameters() + "  kernel " + config.kernel().resolve().name().toLowerCase(Locale.ROOT));
-        LinearModel initial = init.create(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
+        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
         Comparison.Result r = comparison.run(train, initial);
         o.println("DL4J:   " + r.mapping().description());
         o.printf(Locale.ROOT, "%5s  %-13s %-13s %-10s %-10s %9s %9s %12s %12s %7s%n", "epoch", "engine loss", "DL4J loss",

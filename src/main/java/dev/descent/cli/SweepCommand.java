@@ -91,7 +91,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         Schedule shape = decay > 0 ? new Schedule.InverseTime(1, decay) : new Schedule.Constant(1);
         data.validate();
-        var init = training.init();
+        training.init(); // a bad --init is refused before any work
         Path dir = output.create("sweep");
         DataOptions.Prepared d = data.prepare();
         Dataset train = d.train();
@@ -99,7 +99,7 @@ final class SweepCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "sweep: %s  %d learning rates × %d momenta = %d models  batch=%d  epochs=%d  data %s (%,d rows, nX=%d, nY=%d)%n",
                 optimizer, lrs.length, mus.length, lrs.length * mus.length, config.batchFor(train.size()), config.epochs(),
                 d.record().get("source"), train.size(), train.inputs(), train.outputs());
-        LinearModel initial = init.create(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
+        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
         Sweep.Result r = new Sweep(optimizer, shape, dampening, config).run(train, initial, lrs, mus);
         StepSizes steps = StepSizes.of(train);
         if (separately) {
@@ -213,8 +213,7 @@ final class SweepCommand implements Callable<Integer> {
                             bx.stream().mapToDouble(Double::doubleValue).toArray(), by.stream().mapToDouble(Double::doubleValue).toArray())),
                     true, 1e-300);
             // The learning-rate axis of the heat map above, with round ticks.
-            boolean logLr = lrs.length > 2 && lrs[0] > 0 && Math.abs(lrs[2] / lrs[1] - lrs[1] / lrs[0]) < 1e-9 * lrs[1] / lrs[0]
-                    && Math.abs((lrs[2] - lrs[1]) - (lrs[1] - lrs[0])) > 1e-9 * Math.abs(lrs[1] - lrs[0]);
+            boolean logLr = dev.descent.report.Ticks.logarithmic(lrs); // as the heat map reads the same axis
             chart.getStyler().setXAxisLogarithmic(logLr);
             chart.getStyler().setXAxisMin(logLr || lrs[0] < 0 ? lrs[0] : 0.0);
             chart.getStyler().setXAxisMax(lrs[lrs.length - 1]);

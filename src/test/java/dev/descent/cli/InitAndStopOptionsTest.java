@@ -78,6 +78,37 @@ class InitAndStopOptionsTest extends SeededTest {
                 tmp.resolve("bad").toString());
         assertEquals(ExitCodes.BAD_INPUT, bad.code());
         assertTrue(bad.err().contains("--init-w takes nX·nY = 1 values, got 2"), bad.err());
+        // sweep and compare start from the same values (they took only the keywords before).
+        for (String command : new String[] {"sweep", "compare"}) {
+            TrainCommandTest.Run other = descent(command, "--data", csv.toString(), "-t", "y", "--init-w", "1,2", "--out",
+                    tmp.resolve(command).toString());
+            assertEquals(ExitCodes.BAD_INPUT, other.code(), command);
+            assertTrue(other.err().contains("--init-w takes nX·nY = 1 values, got 2"), command + ": " + other.err());
+        }
+        TrainCommandTest.Run swept = descent("sweep", "--data", csv.toString(), "-t", "y", "--test-fraction", "0", "--batch-size",
+                "0", "--no-shuffle", "--epochs", "1", "--lr", "0.05:0.05:1", "--momentum", "0:0:1", "-o", "sgd", "--dtype", "float64",
+                "--init-w", "-10", "--init-b", "9", "--out", tmp.resolve("swept").toString());
+        assertEquals(0, swept.code(), swept.err());
+        double w1 = -10;
+        double b1 = 9;
+        double gw = 0;
+        double gb = 0;
+        for (int i = 1; i <= 40; i++) { // one full-batch step from (−10, 9) at lr 0.05, then the MSE
+            double x = i / 8.0;
+            double res = w1 * x + b1 - (3 - 0.5 * x + 0.01 * Math.sin(i));
+            gw += res * x;
+            gb += res;
+        }
+        w1 -= 0.05 * 2 * gw / 40;
+        b1 -= 0.05 * 2 * gb / 40;
+        double mse = 0;
+        for (int i = 1; i <= 40; i++) {
+            double x = i / 8.0;
+            double res = w1 * x + b1 - (3 - 0.5 * x + 0.01 * Math.sin(i));
+            mse += res * res / 40;
+        }
+        String cell = Files.readAllLines(tmp.resolve("swept/sweep.csv")).get(1);
+        assertEquals(mse, Double.parseDouble(cell.split(",")[2]), 1e-12 * mse, cell);
     }
 
     @Test
