@@ -190,7 +190,8 @@ final class DataOptions {
                 dropNonFinite), format.fileY, format.xName, format.yName);
     }
 
-    private static boolean sameFile(Path a, Path b) {
+    /** True when two paths name one file: equal once absolute and normalized, or the same file on disk. */
+    static boolean sameFile(Path a, Path b) {
         if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
             return true;
         }

@@ -42,8 +42,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         ModelStore.Saved m = in.loadModel();
         Path target = output.toAbsolutePath().normalize();
-        if (in.file != null && (target.equals(in.file.toAbsolutePath().normalize())
-                || Files.exists(output) && Files.exists(in.file) && Files.isSameFile(output, in.file))) {
+        if (in.file != null && DataOptions.sameFile(output, in.file)) {
             throw new IllegalArgumentException("--output " + output + " is the input data file; predictions go to another file");
         }
         if (in.model != null && target.startsWith(in.model.toAbsolutePath().normalize())) {

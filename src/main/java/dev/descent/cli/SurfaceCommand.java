@@ -83,7 +83,7 @@ final class SurfaceCommand implements Callable<Integer> {
                     + d.outputs());
         }
         Dataset train = d.train();
-        Trainer.Config config = new Trainer.Config(batchSize == 0 ? 0 : batchSize, epochs, batchSize != 0, false, 0, 1e12,
+        Trainer.Config config = new Trainer.Config(batchSize, epochs, batchSize != 0, false, 0, 1e12,
                 data.seed + 2, dev.descent.engine.KernelKind.AUTO, false);
         LinearModel start = new LinearModel(Nd4j.createFromArray(new double[][] {{initW}}).castTo(train.dataType()),
                 Nd4j.createFromArray(initB).castTo(train.dataType()));

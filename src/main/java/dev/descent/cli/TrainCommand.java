@@ -485,7 +485,7 @@ final class TrainCommand implements Callable<Integer> {
             boolean f32 = w.dataType() == DataType.FLOAT;
             Object wv = f32 ? w.toFloatMatrix() : w.castTo(DataType.DOUBLE).toDoubleMatrix();
             Object bv = f32 ? b.toFloatVector() : b.castTo(DataType.DOUBLE).toDoubleVector();
-            out.println(label + "W = " + java.util.Arrays.deepToString(new Object[] {wv}).replaceAll("^\\[|\\]$", ""));
+            out.println(label + "W = " + java.util.Arrays.deepToString((Object[]) wv));
             out.println(label + "B = " + (f32 ? java.util.Arrays.toString((float[]) bv) : java.util.Arrays.toString((double[]) bv)));
             results.put("W" + suffix, wv);
             results.put("B" + suffix, bv);

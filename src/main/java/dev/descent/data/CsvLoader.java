@@ -309,11 +309,6 @@ public final class CsvLoader {
         return String.join(", ", shown) + (names.size() > 10 ? ", ... (" + names.size() + " columns)" : "");
     }
 
-    /** Non-blank lines, by a byte scan (no decoding). */
-    static long countNonBlankLines(Path file) throws IOException {
-        return scan(file).lines();
-    }
-
     /** What a byte scan (no decoding) finds: non-blank lines, and the longest line's length and number. */
     record Scan(long lines, long longestBytes, long longestLine) {
     }

@@ -367,7 +367,7 @@ public final class Trainer {
                     }
                 }
                 if (config.stopRule().everyStep() && config.tolerance() > 0) {
-                    double change = rule.change(theta, t);
+                    double change = rule.change(theta);
                     if (change < config.tolerance()) {
                         stepStop = String.format(Locale.ROOT, "converged: %s = %.3g < tolerance %.3g after step %d",
                                 config.stopRule().describe(), change, config.tolerance(), t);
@@ -395,7 +395,7 @@ public final class Trainer {
                 end = new Stop(StopReason.CONVERGED, stepStop);
             }
             if (end == null && config.stopRule() == StopRule.EPOCH_THETA && config.tolerance() > 0) {
-                double change = rule.change(theta, t);
+                double change = rule.change(theta);
                 if (change < config.tolerance()) {
                     end = new Stop(StopReason.CONVERGED, String.format(Locale.ROOT, "converged: %s = %.3g < tolerance %.3g after"
                             + " epoch %d", config.stopRule().describe(), change, config.tolerance(), epoch + 1));
@@ -449,7 +449,7 @@ public final class Trainer {
         }
 
         /** The change since the previous check; +∞ at the first. θ: not modified. */
-        double change(INDArray theta, long step) {
+        double change(INDArray theta) {
             double c = Double.POSITIVE_INFINITY;
             if (rule.onTheta()) {
                 if (started) {

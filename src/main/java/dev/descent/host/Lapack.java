@@ -58,19 +58,15 @@ public final class Lapack {
         openblas.cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, rows, 1.0, a, d, 1.0, c, d);
     }
 
-    /** C += Aᵀ·B for A rows×d, B rows×m, C d×m (row-major). A, B: not modified. C: modified. */
-    public static void gemmTransA(int rows, int d, int m, DoublePointer a, DoublePointer b, DoublePointer c) {
-        openblas.cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, m, rows, 1.0, a, d, b, m, 1.0, c, m);
-    }
-
     /**
-     * C ← op(A)·B for op(A) rows×k (A stored k×rows when transposed), B k×cols, C rows×cols, row-major with
-     * the leading dimensions given. A, B: not modified. C: overwritten.
+     * C ← op(A)·B + beta·C for op(A) rows×k (A stored k×rows when transposed), B k×cols, C rows×cols, row-major
+     * with the leading dimensions given (beta 0 overwrites C, 1 accumulates into it). A, B: not modified.
+     * C: modified.
      */
     public static void gemm(boolean transA, int rows, int cols, int k, DoublePointer a, int lda, DoublePointer b,
-            int ldb, DoublePointer c, int ldc) {
+            int ldb, double beta, DoublePointer c, int ldc) {
         openblas.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, rows, cols, k, 1.0, a, lda,
-                b, ldb, 0.0, c, ldc);
+                b, ldb, beta, c, ldc);
     }
 
     /** Copies the upper triangle onto the lower one, making a d×d matrix whole (d² &lt; 2³¹). a: modified. */

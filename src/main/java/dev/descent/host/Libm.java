@@ -1,6 +1,5 @@
 package dev.descent.host;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -21,10 +20,7 @@ public final class Libm {
         if (n == 0) {
             return;
         }
-        INDArray a = Nd4j.createFromArray(n == in.length ? in : java.util.Arrays.copyOf(in, n));
-        if (a.dataType() != DataType.DOUBLE) {
-            throw new IllegalStateException("expected a float64 array");
-        }
+        INDArray a = Nd4j.createFromArray(n == in.length ? in : java.util.Arrays.copyOf(in, n)); // float64
         Transforms.log(a, false);
         System.arraycopy(a.toDoubleVector(), 0, out, 0, n);
     }

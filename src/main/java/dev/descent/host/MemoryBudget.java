@@ -18,8 +18,7 @@ public final class MemoryBudget {
     public static long availableBytes() {
         long free = meminfo("MemAvailable:");
         long cgroup = cgroupHeadroom();
-        long best = Math.min(free < 0 ? Long.MAX_VALUE : free, cgroup < 0 ? Long.MAX_VALUE : cgroup);
-        return best;
+        return Math.min(free < 0 ? Long.MAX_VALUE : free, cgroup < 0 ? Long.MAX_VALUE : cgroup);
     }
 
     /** The memory this process may use in all: physical memory, or the cgroup's limit when that is lower. */
@@ -30,22 +29,30 @@ public final class MemoryBudget {
         return limit > 0 ? Math.min(physical, limit) : physical;
     }
 
+    /** The tightest memory limit of this process's cgroup and its ancestors; −1 if none. */
     private static long cgroupLimit() {
         long best = -1;
         for (Path dir : cgroupDirs()) {
-            try {
-                String v = Files.readString(dir.resolve(V2 ? "memory.max" : "memory.limit_in_bytes")).trim();
-                if (!v.equals("max")) {
-                    long l = Long.parseLong(v);
-                    if (l < Long.MAX_VALUE / 2 && (best < 0 || l < best)) {
-                        best = l;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // no limit file at this level
+            long l = limit(dir);
+            if (l >= 0 && (best < 0 || l < best)) {
+                best = l;
             }
         }
         return best;
+    }
+
+    /** One cgroup directory's memory limit in bytes; −1 for none ("max", v1's huge number, no file). */
+    private static long limit(Path dir) {
+        try {
+            String v = Files.readString(dir.resolve(V2 ? "memory.max" : "memory.limit_in_bytes")).trim();
+            if (v.equals("max")) {
+                return -1;
+            }
+            long l = Long.parseLong(v);
+            return l >= Long.MAX_VALUE / 2 ? -1 : l; // cgroup v1 writes a huge number for "no limit"
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Bytes as gigabytes for messages ("2.31 GB"). */
@@ -84,10 +91,16 @@ public final class MemoryBudget {
     private static long cgroupHeadroom() {
         long best = -1;
         for (Path dir : cgroupDirs()) {
-            long h = headroom(dir.resolve(V2 ? "memory.max" : "memory.limit_in_bytes"),
-                    dir.resolve(V2 ? "memory.current" : "memory.usage_in_bytes"));
-            if (h >= 0 && (best < 0 || h < best)) {
-                best = h;
+            long l = limit(dir);
+            if (l < 0) {
+                continue;
+            }
+            try {
+                long used = Long.parseLong(Files.readString(dir.resolve(V2 ? "memory.current" : "memory.usage_in_bytes")).trim());
+                long h = Math.max(0, l - used);
+                best = best < 0 ? h : Math.min(best, h);
+            } catch (IOException | RuntimeException e) {
+                // a limit without a usage figure: not counted
             }
         }
         return best;
@@ -124,22 +137,5 @@ public final class MemoryBudget {
             dirs.add(base);
         }
         return dirs;
-    }
-
-    private static long headroom(Path limitFile, Path usageFile) {
-        try {
-            String limit = Files.readString(limitFile).trim();
-            if (limit.equals("max")) {
-                return -1;
-            }
-            long l = Long.parseLong(limit);
-            if (l >= Long.MAX_VALUE / 2) { // cgroup v1 writes a huge number for "no limit"
-                return -1;
-            }
-            long used = Long.parseLong(Files.readString(usageFile).trim());
-            return Math.max(0, l - used);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 }

@@ -122,7 +122,7 @@ public final class NormalEquations {
             block.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, nx)).assign(xs);
             yBlock.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(ys);
             Lapack.syrkUpper(rows, d, blockPtr, a); // A += [Xs 1]ᵀ[Xs 1]
-            Lapack.gemmTransA(rows, d, ny, blockPtr, yPtr, c); // C += [Xs 1]ᵀYs
+            Lapack.gemm(true, d, ny, rows, blockPtr, d, yPtr, ny, 1.0, c, ny); // C += [Xs 1]ᵀYs
         }
         Lapack.symmetrize(a, d);
         return new NormalEquations(a, c, d, ny, n, x, y);
@@ -197,7 +197,7 @@ public final class NormalEquations {
         try (DoublePointer v = copy(a, (long) d * d); DoublePointer t = Lapack.allocate((long) d * m)) {
             double[] lambda = Lapack.eigenvectors(v, d); // A = V·diag(λ)·Vᵀ, ascending
             double tol = Math.max(n, d) * Math.ulp(1.0) * Math.max(0, lambda[d - 1]);
-            Lapack.gemm(true, d, m, d, v, d, c, m, t, m); // T = Vᵀ·C
+            Lapack.gemm(true, d, m, d, v, d, c, m, 0.0, t, m); // T = Vᵀ·C
             DoubleBuffer tb = t.asBuffer();
             int rank = 0;
             for (int k = 0; k < d; k++) { // T ← diag(1/λ)·T over the kept λ, rows of the others zeroed
@@ -208,22 +208,9 @@ public final class NormalEquations {
                 }
             }
             DoublePointer theta = Lapack.allocate((long) d * m);
-            Lapack.gemm(false, d, m, d, v, d, t, m, theta, m); // θ = V·T
+            Lapack.gemm(false, d, m, d, v, d, t, m, 0.0, theta, m); // θ = V·T
             return new Solution(toArray(theta, d, m), rank, d, Method.EIGEN);
         }
-    }
-
-    /** The Hessian of the MSE, H = (2/(N·m))·[X 1]ᵀ[X 1], as a (nX+1)×(nX+1) array. */
-    public double[][] hessian() {
-        double f = 2.0 / ((double) n * m);
-        DoubleBuffer b = a.asBuffer();
-        double[][] h = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                h[i][j] = f * b.get(i * d + j);
-            }
-        }
-        return h;
     }
 
     /** The eigenvalues of H in ascending order (LAPACK dsyevd on a float64 copy). */

@@ -60,31 +60,23 @@ public final class RunFiles {
         for (int e = 0; e < history.size(); e++) {
             EpochStats s = history.get(e);
             Map<String, Object> row = new LinkedHashMap<>();
-            if (params) {
-                double[] theta = models.get(e + 1).stacked().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
-                for (int q = 0; q < names.size(); q++) {
-                    row.put(names.get(q), theta[q]); // θ = [W; B] row-major: W's rows, then B
-                }
-            }
             row.put("epoch", s.epoch() + 1);
             row.put("train_loss", s.trainLoss());
             row.put("test_loss", Double.isNaN(s.testLoss()) ? "" : s.testLoss());
             row.put("lr", s.learningRate());
             row.put("seconds", s.seconds());
             row.put("samples_per_s", s.samplesPerSecond());
-            Map<String, Object> ordered = new LinkedHashMap<>();
-            for (String c : List.of("epoch", "train_loss", "test_loss", "lr", "seconds", "samples_per_s")) {
-                ordered.put(c, row.get(c));
+            if (params) {
+                double[] theta = models.get(e + 1).stacked().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+                for (int q = 0; q < names.size(); q++) {
+                    row.put(names.get(q), theta[q]); // θ = [W; B] row-major: W's rows, then B
+                }
             }
-            for (String c : names) {
-                ordered.put(c, row.get(c));
-            }
-            rows.add(ordered);
+            rows.add(row);
         }
         AtomicFiles.write(dir.resolve(HISTORY), out -> CSV.writer(schema).writeValue(out, rows));
     }
 
-    /** A numeric table as CSV with a header line, written atomically. {@code rows}: one array per row. */
     /**
      * A matrix as CSV with a header line, written atomically, each value in the shortest form that reads
      * back to the same value of the matrix's own type (so a float32 prints as 36.221344, not as the double
@@ -111,6 +103,7 @@ public final class RunFiles {
         }
     }
 
+    /** A numeric table as CSV with a header line, written atomically. {@code rows}: one array per row. */
     public static void writeCsv(Path file, List<String> columns, double[][] rows) throws IOException {
         writeCsvRows(file, columns, rows);
     }

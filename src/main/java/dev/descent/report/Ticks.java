@@ -96,7 +96,7 @@ public final class Ticks {
     }
 
     /** Positive coordinates with a constant ratio rather than a constant difference. */
-    static boolean logarithmic(double[] c) {
+    public static boolean logarithmic(double[] c) {
         if (c.length < 3 || c[0] <= 0) {
             return false;
         }
