@@ -7,19 +7,56 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** State handling shared by the optimizers: {@code stateCount} zero-initialised buffers. */
+/**
+ * What the optimizers share: {@code stateCount} zero-initialised state buffers, the schedule, the
+ * momentum, and the step, which runs the optimizer's rule ({@link #update}, written once against
+ * {@link Arithmetic}) as BLAS calls on the whole parameter buffer. {@link ColumnUpdate} runs the same
+ * rule column by column for a sweep.
+ */
 abstract class AbstractOptimizer implements Optimizer {
+    /** The most state buffers a rule keeps. */
+    static final int MAX_STATE = 2;
     protected final Schedule schedule;
-    /** BLAS calls with this optimizer's own pointer cache. */
-    protected final Blas blas = new Blas();
+    /** μ (β for the EMA form); 0 for plain SGD, whose rule does not read it. */
+    protected final double momentum;
+    private final BlasArithmetic blas = new BlasArithmetic();
     private final int stateCount;
     protected INDArray[] state = new INDArray[0];
     /** True until the first step after init/reset (PyTorch's "buffer is None"). */
-    protected boolean fresh = true;
+    private boolean fresh = true;
 
-    AbstractOptimizer(Schedule schedule, int stateCount) {
+    AbstractOptimizer(Schedule schedule, int stateCount, double momentum, String what) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.stateCount = stateCount;
+        this.momentum = requireMomentum(momentum, what);
+    }
+
+    /**
+     * The rule: one step on the operands of {@code a} ({@link Arithmetic#THETA} modified, {@link Arithmetic#GRAD}
+     * not modified, the state buffers modified). {@code fresh}: no step has run since init or reset.
+     */
+    abstract void update(Arithmetic a, boolean fresh);
+
+    /** Runs {@link #update} on θ and g as BLAS calls on whole buffers. */
+    @Override
+    public final void step(INDArray params, INDArray grad, long t, int epoch) {
+        if (state.length == 0 && stateCount > 0) {
+            throw new IllegalStateException(name() + ": init() was not called");
+        }
+        for (INDArray s : state) {
+            if (s.length() != params.length()) {
+                throw new IllegalArgumentException(name() + ": initialised for " + s.length()
+                        + " parameters, stepped with " + params.length());
+            }
+        }
+        blas.bind(params, grad, state, schedule.rate(t, epoch), momentum);
+        update(blas, fresh);
+        fresh = false;
+    }
+
+    /** How many state buffers the rule keeps. */
+    final int stateCount() {
+        return stateCount;
     }
 
     @Override
@@ -64,32 +101,19 @@ abstract class AbstractOptimizer implements Optimizer {
         return state;
     }
 
-    /** The state buffer i, checked to be initialised and shaped like {@code params}. */
-    protected INDArray state(int i, INDArray params) {
-        if (state.length == 0) {
-            throw new IllegalStateException(name() + ": init() was not called");
-        }
-        if (state[i].length() != params.length()) {
-            throw new IllegalArgumentException(name() + ": initialised for " + state[i].length()
-                    + " parameters, stepped with " + params.length());
-        }
-        return state[i];
+    /** Keras' velocity in slot v: v ← μv − lr·g. */
+    static void kerasVelocity(Arithmetic a, int v) {
+        a.scal(Coefficient.MU, v);
+        a.axpy(Coefficient.MINUS_RATE, Arithmetic.GRAD, v);
     }
 
-    /** Keras' velocity: v ← μv − lr·g. v: modified. grad: not modified. */
-    protected void kerasVelocity(INDArray v, INDArray grad, double momentum, double lr) {
-        blas.scal(momentum, v);
-        blas.axpy(-lr, grad, v);
-    }
-
-    /** PyTorch's momentum buffer: b₁ = g on the first step, then b ← μb + (1−τ)g. b: modified. */
-    protected void torchBuffer(INDArray b, INDArray grad, double momentum, double dampening) {
+    /** PyTorch's momentum buffer in slot b: b₁ = g on the first step, then b ← μb + (1−τ)g. */
+    static void torchBuffer(Arithmetic a, int b, boolean fresh, Coefficient oneMinusDampening) {
         if (fresh) {
-            blas.copy(grad, b);
-            fresh = false;
+            a.copy(Arithmetic.GRAD, b);
         } else {
-            blas.scal(momentum, b);
-            blas.axpy(1 - dampening, grad, b);
+            a.scal(Coefficient.MU, b);
+            a.axpy(oneMinusDampening, Arithmetic.GRAD, b);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.descent.optim;
 
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * SGD with an exponential moving average of the gradient:
@@ -11,29 +10,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code dampening = β} except on the first step, where PyTorch takes the whole gradient.
  */
 public final class EmaMomentum extends AbstractOptimizer {
-    private final double beta;
+    private static final int AVG = Arithmetic.STATE;
 
     public EmaMomentum(Schedule schedule, double beta) {
-        super(schedule, 1);
-        this.beta = requireMomentum(beta, "momentum β");
+        super(schedule, 1, beta, "momentum β");
     }
 
     public double beta() {
-        return beta;
+        return momentum;
     }
 
     @Override
-    public void step(INDArray params, INDArray grad, long t, int epoch) {
-        INDArray avg = state(0, params);
-        blas.scal(beta, avg);                        // ⟨g⟩ ← β⟨g⟩
-        blas.axpy(1 - beta, grad, avg);              //      + (1−β)g
-        blas.axpy(-schedule.rate(t, epoch), avg, params); // θ ← θ − λ⟨g⟩
-        fresh = false;
+    void update(Arithmetic a, boolean fresh) {
+        a.scal(Coefficient.MU, AVG);                                // ⟨g⟩ ← β⟨g⟩
+        a.axpy(Coefficient.ONE_MINUS_MU, Arithmetic.GRAD, AVG);     //      + (1−β)g
+        a.axpy(Coefficient.MINUS_RATE, AVG, Arithmetic.THETA);      // θ ← θ − λ⟨g⟩
     }
 
     @Override
     public Optimizer copy() {
-        return new EmaMomentum(schedule, beta);
+        return new EmaMomentum(schedule, momentum);
     }
 
     @Override
@@ -43,12 +39,12 @@ public final class EmaMomentum extends AbstractOptimizer {
 
     @Override
     protected Map<String, Object> extraHyperparameters() {
-        return Map.of("momentum", beta);
+        return Map.of("momentum", momentum);
     }
 
     /** Heavy ball with lr = λ(1−β) is stable for lr·λmax &lt; 2(1+β). */
     @Override
     public double criticalRate(double lambdaMax) {
-        return 2 * (1 + beta) / ((1 - beta) * lambdaMax);
+        return 2 * (1 + momentum) / ((1 - momentum) * lambdaMax);
     }
 }

@@ -1,7 +1,6 @@
 package dev.descent.optim;
 
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Polyak's heavy ball (1964) in the Keras form, {@code v ← μv − lr_t·g,  θ ← θ + v}, v starting at 0
@@ -9,11 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * schedule changes only the newest gradient's weight. Stable on a quadratic for lr·λmax &lt; 2(1+μ).
  */
 public final class HeavyBallKeras extends AbstractOptimizer {
-    private final double momentum;
+    private static final int V = Arithmetic.STATE;
 
     public HeavyBallKeras(Schedule schedule, double momentum) {
-        super(schedule, 1);
-        this.momentum = requireMomentum(momentum, "momentum");
+        super(schedule, 1, momentum, "momentum");
     }
 
     public double momentum() {
@@ -21,11 +19,9 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray grad, long t, int epoch) {
-        INDArray v = state(0, params);
-        kerasVelocity(v, grad, momentum, schedule.rate(t, epoch)); // v ← μv − lr·g
-        blas.axpy(1, v, params);                         // θ ← θ + v
-        fresh = false;
+    void update(Arithmetic a, boolean fresh) {
+        kerasVelocity(a, V);                               // v ← μv − lr·g
+        a.axpy(Coefficient.of(1), V, Arithmetic.THETA);    // θ ← θ + v
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.descent.optim;
 
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Heavy ball in PyTorch's form ({@code torch.optim.SGD(momentum=μ, dampening=τ, nesterov=False)}):
@@ -10,13 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * that is where it parts from the Keras form, with which it agrees at a constant rate and τ = 0.
  */
 public final class HeavyBallTorch extends AbstractOptimizer {
-    private final double momentum;
+    private static final int B = Arithmetic.STATE;
     private final double dampening;
+    private final Coefficient oneMinusDampening;
 
     public HeavyBallTorch(Schedule schedule, double momentum, double dampening) {
-        super(schedule, 1);
-        this.momentum = requireMomentum(momentum, "momentum");
+        super(schedule, 1, momentum, "momentum");
         this.dampening = requireMomentum(dampening, "dampening");
+        this.oneMinusDampening = Coefficient.of(1 - dampening);
     }
 
     public double momentum() {
@@ -28,10 +28,9 @@ public final class HeavyBallTorch extends AbstractOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray grad, long t, int epoch) {
-        INDArray b = state(0, params);
-        torchBuffer(b, grad, momentum, dampening);      // b ← μb + (1−τ)g, b₁ = g
-        blas.axpy(-schedule.rate(t, epoch), b, params); // θ ← θ − lr·b
+    void update(Arithmetic a, boolean fresh) {
+        torchBuffer(a, B, fresh, oneMinusDampening);            // b ← μb + (1−τ)g, b₁ = g
+        a.axpy(Coefficient.MINUS_RATE, B, Arithmetic.THETA);    // θ ← θ − lr·b
     }
 
     @Override

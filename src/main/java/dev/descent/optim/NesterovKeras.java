@@ -1,7 +1,6 @@
 package dev.descent.optim;
 
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Nesterov momentum (Nesterov 1983; Sutskever et al. 2013) in the Keras form, which is DL4J's
@@ -10,11 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Stable on a quadratic for lr·λmax &lt; 2(1+μ)/(1+2μ).
  */
 public final class NesterovKeras extends AbstractOptimizer {
-    private final double momentum;
+    private static final int V = Arithmetic.STATE;
 
     public NesterovKeras(Schedule schedule, double momentum) {
-        super(schedule, 1);
-        this.momentum = requireMomentum(momentum, "momentum");
+        super(schedule, 1, momentum, "momentum");
     }
 
     public double momentum() {
@@ -22,13 +20,10 @@ public final class NesterovKeras extends AbstractOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray grad, long t, int epoch) {
-        INDArray v = state(0, params);
-        double lr = schedule.rate(t, epoch);
-        kerasVelocity(v, grad, momentum, lr); // v ← μv − lr·g
-        blas.axpy(momentum, v, params); // θ ← θ + μv
-        blas.axpy(-lr, grad, params);   //       − lr·g
-        fresh = false;
+    void update(Arithmetic a, boolean fresh) {
+        kerasVelocity(a, V);                                               // v ← μv − lr·g
+        a.axpy(Coefficient.MU, V, Arithmetic.THETA);                       // θ ← θ + μv
+        a.axpy(Coefficient.MINUS_RATE, Arithmetic.GRAD, Arithmetic.THETA); //       − lr·g
     }
 
     @Override

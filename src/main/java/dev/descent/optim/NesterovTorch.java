@@ -1,7 +1,6 @@
 package dev.descent.optim;
 
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Nesterov momentum in PyTorch's form ({@code torch.optim.SGD(momentum=μ, dampening=τ, nesterov=True)}):
@@ -9,13 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * τ = 0 it gives the same iterates as {@link NesterovKeras}; under a schedule they differ.
  */
 public final class NesterovTorch extends AbstractOptimizer {
-    private final double momentum;
+    private static final int B = Arithmetic.STATE;
     private final double dampening;
+    private final Coefficient oneMinusDampening;
 
     public NesterovTorch(Schedule schedule, double momentum, double dampening) {
-        super(schedule, 1);
-        this.momentum = requireMomentum(momentum, "momentum");
+        super(schedule, 1, momentum, "momentum");
         this.dampening = requireMomentum(dampening, "dampening");
+        this.oneMinusDampening = Coefficient.of(1 - dampening);
     }
 
     public double momentum() {
@@ -27,12 +27,10 @@ public final class NesterovTorch extends AbstractOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray grad, long t, int epoch) {
-        INDArray b = state(0, params);
-        double lr = schedule.rate(t, epoch);
-        torchBuffer(b, grad, momentum, dampening); // b ← μb + (1−τ)g, b₁ = g
-        blas.axpy(-lr, grad, params);           // θ ← θ − lr·g
-        blas.axpy(-lr * momentum, b, params);   //       − lr·μ·b
+    void update(Arithmetic a, boolean fresh) {
+        torchBuffer(a, B, fresh, oneMinusDampening);                        // b ← μb + (1−τ)g, b₁ = g
+        a.axpy(Coefficient.MINUS_RATE, Arithmetic.GRAD, Arithmetic.THETA);  // θ ← θ − lr·g
+        a.axpy(Coefficient.MINUS_RATE_MU, B, Arithmetic.THETA);             //       − lr·μ·b
     }
 
     @Override

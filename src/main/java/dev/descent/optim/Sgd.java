@@ -1,7 +1,5 @@
 package dev.descent.optim;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 /**
  * Plain gradient descent / SGD: {@code θ ← θ − lr_t·g}. DL4J's {@code Sgd} updater, PyTorch's
  * {@code SGD(momentum=0)} and Keras' {@code SGD(momentum=0)} are this. On a quadratic with Hessian
@@ -10,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Sgd extends AbstractOptimizer {
 
     public Sgd(Schedule schedule) {
-        super(schedule, 0);
+        super(schedule, 0, 0, "momentum");
     }
 
     public Sgd(double lr) {
@@ -18,9 +16,8 @@ public final class Sgd extends AbstractOptimizer {
     }
 
     @Override
-    public void step(INDArray params, INDArray grad, long t, int epoch) {
-        blas.axpy(-schedule.rate(t, epoch), grad, params); // θ ← θ − lr·g
-        fresh = false;
+    void update(Arithmetic a, boolean fresh) {
+        a.axpy(Coefficient.MINUS_RATE, Arithmetic.GRAD, Arithmetic.THETA); // θ ← θ − lr·g
     }
 
     @Override

@@ -1,7 +1,9 @@
 /**
- * Optimizers, one per class behind {@link dev.descent.optim.Optimizer}, and learning-rate schedules.
- * Every parametrization users meet is here (plain GD/SGD, EMA momentum, heavy-ball and Nesterov in
- * both the PyTorch and the Keras/DL4J forms), each updating a parameter buffer in place with
- * level-1 BLAS so the same code runs on the CPU and CUDA backends.
+ * Optimizers and learning-rate schedules. Every parametrization users meet is here (plain GD/SGD, EMA
+ * momentum, heavy-ball and Nesterov in both the PyTorch and the Keras/DL4J forms). Each rule is written
+ * once, in its class's {@code update}, against {@link dev.descent.optim.Arithmetic} (axpy, scal, copy with
+ * per-column coefficients): one model runs it as level-1 BLAS on whole buffers, a sweep of K models runs
+ * the same code column by column ({@link dev.descent.optim.ColumnUpdate}). {@link dev.descent.optim.Optimizers}
+ * is the one table of names and aliases.
  */
 package dev.descent.optim;

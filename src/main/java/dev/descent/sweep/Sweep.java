@@ -6,6 +6,7 @@ import dev.descent.data.HostMemory;
 import dev.descent.engine.TiledKernel;
 import dev.descent.engine.Trainer;
 import dev.descent.model.LinearModel;
+import dev.descent.optim.ColumnUpdate;
 import dev.descent.optim.Optimizers;
 import dev.descent.optim.Schedule;
 import java.nio.ByteBuffer;
@@ -126,7 +127,7 @@ public final class Sweep {
             lrc[c] = lrs[model / nm]; // the grid's rate is the schedule's initial rate
             muc[c] = momenta[model % nm];
         }
-        ColumnOptimizer opt = new ColumnOptimizer(optimizer, shape, dampening, lrc, muc, rows);
+        ColumnUpdate opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows);
         Host th = new Host(theta);
         Host gr = new Host(grad);
         double[] thA = th.read(new double[rows * cols]);

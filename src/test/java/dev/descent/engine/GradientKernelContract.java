@@ -134,4 +134,29 @@ abstract class GradientKernelContract extends SeededTest {
         assertEquals(l2, l1, 0.0);
         assertEquals(g2, g1);
     }
+
+    @Test
+    void onlyTheGradientIsWritten() {
+        Dataset d = data(37, 4, 3, DataType.DOUBLE, 9);
+        INDArray x0 = d.x().dup();
+        INDArray y0 = d.y().dup();
+        GradientKernel k = kind().create(d, 10);
+        INDArray theta = Nd4j.randn(DataType.DOUBLE, 5, 3);
+        INDArray theta0 = theta.dup();
+        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 5, 3);
+        int[] order = new int[37];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (i * 7 + 3) % 37;
+        }
+        int[] order0 = order.clone();
+        k.gradient(theta, order, 30, 7, grad);
+        k.gradient(theta, null, 0, 10, grad);
+        k.mse(theta);
+        k.squaredError(theta, 5, 10);
+        assertEquals(theta0, theta, "θ");
+        assertTrue(java.util.Arrays.equals(order0, order), "order");
+        assertEquals(x0, d.x(), "X");
+        assertEquals(y0, d.y(), "Y");
+        assertTrue(grad.amaxNumber().doubleValue() > 0, "the gradient is written");
+    }
 }
