@@ -74,7 +74,7 @@ final class CompareCommand implements Callable<Integer> {
                 prepared.record().get("source"), nTrain, train.inputs(), train.outputs(), DtypeConverter.name(data.dtype), config.batchFor(nTrain), config.epochs(),
                 config.shuffle(), data.seed);
         o.println("engine: " + optimizer.hyperparameters() + "  kernel " + config.kernel().resolve().name().toLowerCase(Locale.ROOT));
-        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
+        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, dev.descent.data.Seeds.init(data.seed));
         Comparison.Result r = comparison.run(train, initial);
         o.println("DL4J:   " + r.mapping().description());
         o.printf(Locale.ROOT, "%5s  %-13s %-13s %-10s %-10s %9s %9s %12s %12s %7s%n", "epoch", "engine loss", "DL4J loss",

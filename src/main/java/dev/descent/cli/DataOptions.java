@@ -3,6 +3,7 @@ package dev.descent.cli;
 import dev.descent.data.CsvLoader;
 import dev.descent.data.DataFiles;
 import dev.descent.data.Dataset;
+import dev.descent.data.Seeds;
 import dev.descent.data.Scaler;
 import dev.descent.data.SyntheticData;
 import java.io.IOException;
@@ -151,7 +152,7 @@ final class DataOptions {
                 rec.put("test_source", testFile.toString());
                 rec.put("test_dropped_nonfinite_rows", t.droppedRows());
             } else {
-                split = l.data().splitRandom(testFraction, seed + 3);
+                split = l.data().splitRandom(testFraction, dev.descent.data.Seeds.split(seed));
             }
             rec.put("features", fn);
             rec.put("targets", tn);
@@ -229,7 +230,7 @@ final class DataOptions {
                     + " 'descent generate --kind synthetic --out x.npy --out-y y.npy' and train on them with --stream", rows, nx, ny,
                     bytes / 1e9, scaleX.equals("none") && scaleY.equals("none") ? "" : " and their scaled copies", IN_MEMORY_FRACTION * 100, memory / 1e9, IN_MEMORY_FRACTION * memory / 1e9));
         }
-        return new SyntheticData(rows, nx, ny, noise, dtype, seed);
+        return new SyntheticData(rows, nx, ny, noise, dtype, Seeds.data(seed));
     }
 
     private static List<String> names(String prefix, int n) {

@@ -84,7 +84,7 @@ final class SurfaceCommand implements Callable<Integer> {
         }
         Dataset train = d.train();
         Trainer.Config config = new Trainer.Config(batchSize, epochs, batchSize != 0, false, 0, 1e12,
-                data.seed + 2, dev.descent.engine.KernelKind.AUTO, false);
+                dev.descent.data.Seeds.shuffle(data.seed), dev.descent.engine.KernelKind.AUTO, false);
         LinearModel start = new LinearModel(Nd4j.createFromArray(new double[][] {{initW}}).castTo(train.dataType()),
                 Nd4j.createFromArray(initB).castTo(train.dataType()));
         List<List<LinearModel>> runs = new ArrayList<>();

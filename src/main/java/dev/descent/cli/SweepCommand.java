@@ -99,7 +99,7 @@ final class SweepCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "sweep: %s  %d learning rates × %d momenta = %d models  batch=%d  epochs=%d  data %s (%,d rows, nX=%d, nY=%d)%n",
                 optimizer, lrs.length, mus.length, lrs.length * mus.length, config.batchFor(train.size()), config.epochs(),
                 d.record().get("source"), train.size(), train.inputs(), train.outputs());
-        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, data.seed + 1);
+        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, dev.descent.data.Seeds.init(data.seed));
         Sweep.Result r = new Sweep(optimizer, shape, dampening, config).run(train, initial, lrs, mus);
         StepSizes steps = StepSizes.of(train);
         if (separately) {

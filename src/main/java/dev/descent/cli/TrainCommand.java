@@ -186,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
             if (d.scaled()) {
                 o.println("epoch losses, history.csv and loss.png are in scaled units; the final MSE is in original units");
             }
-            LinearModel initial = resumeFrom != null ? null : training.initial(d.inputs(), d.outputs(), data.dtype, data.seed + 1);
+            LinearModel initial = resumeFrom != null ? null : training.initial(d.inputs(), d.outputs(), data.dtype, dev.descent.data.Seeds.init(data.seed));
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
                     checkpointEvery, RunIdentity.of(spec.commandLine().getParseResult().originalArgs(), dir));
@@ -361,7 +361,7 @@ final class TrainCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "optimizer: %s  batch=%d  epochs=%d  shuffle=%s  kernel=%s%n", optimizer.hyperparameters(),
                     config.batchSize(), config.epochs(), config.shuffle() ? "chunks and rows within chunks" : "false",
                     config.kernel().resolve().name().toLowerCase(Locale.ROOT));
-            LinearModel initial = training.initial(src.inputs(), src.outputs(), src.dataType(), data.seed + 1);
+            LinearModel initial = training.initial(src.inputs(), src.outputs(), src.dataType(), dev.descent.data.Seeds.init(data.seed));
             boolean bar = progress.equals("on") || (progress.equals("auto") && System.console() != null);
             TrainingResult result;
             int code = ExitCodes.OK;

@@ -165,7 +165,7 @@ final class TrainingOptions {
         if (batchSize > trainRows) {
             throw new IllegalArgumentException("--batch-size " + batchSize + " exceeds the " + trainRows + " training rows");
         }
-        return new Trainer.Config(batchSize, epochs, !noShuffle, dropLast, tolerance, divergenceFactor, dataSeed + 2,
+        return new Trainer.Config(batchSize, epochs, !noShuffle, dropLast, tolerance, divergenceFactor, dev.descent.data.Seeds.shuffle(dataSeed),
                 kernel(), true, stopRule());
     }
 

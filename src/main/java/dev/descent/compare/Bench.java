@@ -171,12 +171,12 @@ public final class Bench {
     }
 
     private Cell cell(Dataset data, int batch, double readSeconds, double gflops) {
-        Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, config.seed() + 2,
+        Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, dev.descent.data.Seeds.shuffle(config.seed()),
                 KernelKind.AUTO, false);
-        LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), config.seed() + 1);
+        LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), dev.descent.data.Seeds.init(config.seed()));
         TrainingResult engine = new Trainer(optimizer, tc).train(data, null, initial);
         double engineSeconds = median(engine.history());
-        double gather = MachineProbes.gather(data.x(), batch, config.seed() + 2, 3, MachineProbes.GATHER_THREADS)
+        double gather = MachineProbes.gather(data.x(), batch, dev.descent.data.Seeds.shuffle(config.seed()), 3, MachineProbes.GATHER_THREADS)
                 .seconds();
         long dl4jRows = 0;
         double dl4jSeconds = Double.NaN;

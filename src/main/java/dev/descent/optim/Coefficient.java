@@ -20,6 +20,8 @@ record Coefficient(double constant, boolean rate, Momentum momentum) {
         return new Coefficient(c, false, Momentum.NONE);
     }
 
+    /** 1. */
+    static final Coefficient ONE = of(1);
     /** μ. */
     static final Coefficient MU = new Coefficient(1, false, Momentum.MU);
     /** 1 − μ. */

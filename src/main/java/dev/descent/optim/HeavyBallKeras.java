@@ -21,7 +21,7 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     @Override
     void update(Arithmetic a, boolean fresh) {
         kerasVelocity(a, V);                               // v ← μv − lr·g
-        a.axpy(Coefficient.of(1), V, Arithmetic.THETA);    // θ ← θ + v
+        a.axpy(Coefficient.ONE, V, Arithmetic.THETA);       // θ ← θ + v
     }
 
     @Override
