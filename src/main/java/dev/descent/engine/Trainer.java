@@ -87,6 +87,10 @@ public final class Trainer {
             return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, r);
         }
 
+        public Config withDivergenceFactor(double f) {
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, f, seed, kernel, explainDivergence, stopRule);
+        }
+
         public Config withKernel(KernelKind k) {
             return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence, stopRule);
         }

@@ -3,8 +3,12 @@ package dev.descent.sweep;
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
 import dev.descent.data.HostMemory;
+import dev.descent.engine.Batches;
+import dev.descent.engine.EpochLoop;
+import dev.descent.engine.MemoryBatches;
 import dev.descent.engine.TiledKernel;
 import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingResult;
 import dev.descent.model.LinearModel;
 import dev.descent.optim.ColumnUpdate;
 import dev.descent.optim.Optimizers;
@@ -107,50 +111,118 @@ public final class Sweep {
                 throw new IllegalArgumentException("momenta must be in [0, 1), got " + mu);
             }
         }
-        int nl = lrs.length;
-        int nm = momenta.length;
-        int k = nl * nm;
-        int m = train.outputs();
-        int cols = k * m;
-        int rows = train.inputs() + 1;
         int b = config.batchFor(train.size());
-        BatchOrder order = new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed());
-        TiledKernel kernel = TiledKernel.create(train, b, k);
-        DataType t = train.dataType();
+        Batches src = new MemoryBatches(train, new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed()));
+        Grid grid = new Grid(train, src, initial, lrs, momenta);
+        // The run-level stop rules are off: the models are judged one by one at the end of each epoch.
+        Trainer.Config loopConfig = config.withTolerance(0).withDivergenceFactor(Double.POSITIVE_INFINITY);
+        TrainingResult r = new EpochLoop(loopConfig).run(src, grid, EpochLoop.Evaluation.NONE, EpochLoop.Start.fresh(), null);
+        return grid.result(r.seconds(), src.rowsPerEpoch(), config.epochs());
+    }
 
-        INDArray theta = Nd4j.tile(initial.stacked().castTo(t), 1, k).dup('c');
-        INDArray grad = Nd4j.zeros(t, rows, cols);
-        double[] lrc = new double[cols];
-        double[] muc = new double[cols];
-        for (int c = 0; c < cols; c++) {
-            int model = c / m;
-            lrc[c] = lrs[model / nm]; // the grid's rate is the schedule's initial rate
-            muc[c] = momenta[model % nm];
-        }
-        ColumnUpdate opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows);
-        Host th = new Host(theta);
-        Host gr = new Host(grad);
-        double[] thA = th.read(new double[rows * cols]);
-        double[] gA = new double[rows * cols];
+    /**
+     * The grid's K models as the loop's block: θ is (nX+1)×(K·m), one tiled kernel call computes every
+     * model's gradient, and the optimizer's rule runs column by column with each model's rate and momentum.
+     * After each epoch a model whose full-set loss is not finite or grew past the divergence factor × its
+     * first, or whose optimizer state is no longer finite, is marked diverged and frozen at zero with rate 0.
+     */
+    private final class Grid implements EpochLoop.Block {
+        private final double[] lrs;
+        private final double[] momenta;
+        private final int m;
+        private final int cols;
+        private final int rows;
+        private final int b;
+        private final long n;
+        private final TiledKernel kernel;
+        private final INDArray theta;
+        private final INDArray grad;
+        private final ColumnUpdate opt;
+        private final Host th;
+        private final Host gr;
+        private final double[] thA;
+        private final double[] gA;
+        private final int[][] divergedAt;
+        private final double[] firstLoss;
+        private double[] loss;
 
-        int[][] divergedAt = new int[nl][nm];
-        double[] firstLoss = columnLoss(kernel, theta, train.size(), b, cols);
-        long step = 0;
-        double seconds = 0;
-        double[] loss = firstLoss; // after each epoch: the full-set loss its divergence check used
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            order.startEpoch(epoch);
-            int[] ord = order.shuffled() ? order.order() : null;
-            long start = System.nanoTime();
-            for (int bi = 0; bi < order.batches(); bi++) {
-                kernel.gradient(theta, ord, bi * b, order.size(bi), grad);
-                gr.read(gA);
-                opt.step(thA, gA, step++, epoch);
-                th.write(thA);
+        Grid(Dataset train, Batches src, LinearModel initial, double[] lrs, double[] momenta) {
+            this.lrs = lrs.clone();
+            this.momenta = momenta.clone();
+            int k = lrs.length * momenta.length;
+            this.m = train.outputs();
+            this.cols = k * m;
+            this.rows = train.inputs() + 1;
+            this.b = src.batchSize();
+            this.n = train.size();
+            this.kernel = TiledKernel.create(train, b, k);
+            DataType t = train.dataType();
+            this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, k).dup('c');
+            this.grad = Nd4j.zeros(t, rows, cols);
+            double[] lrc = new double[cols];
+            double[] muc = new double[cols];
+            for (int c = 0; c < cols; c++) {
+                int model = c / m;
+                lrc[c] = lrs[model / momenta.length]; // the grid's rate is the schedule's initial rate
+                muc[c] = momenta[model % momenta.length];
             }
-            seconds += (System.nanoTime() - start) / 1e9;
-            loss = columnLoss(kernel, theta, train.size(), b, cols);
-            for (int model = 0; model < k; model++) {
+            this.opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows);
+            this.th = new Host(theta);
+            this.gr = new Host(grad);
+            this.thA = th.read(new double[rows * cols]);
+            this.gA = new double[rows * cols];
+            this.divergedAt = new int[lrs.length][momenta.length];
+            this.firstLoss = columnLoss(kernel, theta, n, b, cols);
+            this.loss = firstLoss;
+        }
+
+        @Override
+        public INDArray theta() {
+            return theta;
+        }
+
+        @Override
+        public double gradient(Batches.Batch batch) {
+            return kernel.gradient(theta, batch.order, batch.start, batch.size, grad);
+        }
+
+        @Override
+        public String problem(double loss) {
+            return null; // a model that blows up is frozen at the epoch's end; the others go on
+        }
+
+        @Override
+        public void update(long t, int epoch) {
+            gr.read(gA);
+            opt.step(thA, gA, t, epoch);
+            th.write(thA);
+        }
+
+        @Override
+        public double rate(long t, int epoch) {
+            return shape.rate(t, epoch) / shape.initial();
+        }
+
+        @Override
+        public INDArray[] state() {
+            throw new UnsupportedOperationException("sweeps write no checkpoints");
+        }
+
+        @Override
+        public String describe() {
+            return optimizer + " sweep";
+        }
+
+        @Override
+        public String explain(String what, long t, int epoch) {
+            return what;
+        }
+
+        @Override
+        public void afterEpoch(int epoch) {
+            loss = columnLoss(kernel, theta, n, b, cols);
+            int nm = momenta.length;
+            for (int model = 0; model < lrs.length * nm; model++) {
                 int i = model / nm;
                 int j = model % nm;
                 if (divergedAt[i][j] > 0) {
@@ -173,19 +245,22 @@ public final class Sweep {
             }
             th.write(thA);
         }
-        // The last epoch's losses are final: freezing changed only diverged models, which report NaN.
-        double[][] grid = new double[nl][nm];
-        for (int model = 0; model < k; model++) {
-            int i = model / nm;
-            int j = model % nm;
-            double sum = 0;
-            for (int c = model * m; c < (model + 1) * m; c++) {
-                sum += loss[c];
+
+        /** The last epoch's losses are final: freezing changed only diverged models, which report NaN. */
+        Result result(double seconds, long rowsPerEpoch, int epochs) {
+            int nm = momenta.length;
+            double[][] grid = new double[lrs.length][nm];
+            for (int model = 0; model < lrs.length * nm; model++) {
+                int i = model / nm;
+                int j = model % nm;
+                double sum = 0;
+                for (int c = model * m; c < (model + 1) * m; c++) {
+                    sum += loss[c];
+                }
+                grid[i][j] = divergedAt[i][j] > 0 ? Double.NaN : sum / m;
             }
-            grid[i][j] = divergedAt[i][j] > 0 ? Double.NaN : sum / m;
+            return new Result(lrs, momenta, grid, divergedAt, theta, rows - 1, m, seconds, rowsPerEpoch, epochs);
         }
-        return new Result(lrs.clone(), momenta.clone(), grid, divergedAt, theta, train.inputs(), m, seconds,
-                order.rowsPerEpoch(), config.epochs());
     }
 
     /** Full-set MSE per column. */
