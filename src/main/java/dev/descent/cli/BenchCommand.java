@@ -86,9 +86,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "(on CUDA use train/compare, which synchronise before reading the clock)");
         }
         Path dir = output.create("bench");
-        Backend backend = Backend.current();
+        Backend backend = Main.header(o);
         Map<String, Object> machine = machine(backend);
-        o.printf(Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", Main.version(), backend.name(), backend.device(), backend.blas());
         o.println("machine: " + machine.get("cpu") + ", " + machine.get("memory_gib") + " GiB, Java " + machine.get("java"));
         o.printf(Locale.ROOT, "N=%,d  %s  epochs %d (%d warm-up, median of the rest)  %s  optimizer %s%n", rows,
                 noShuffle ? "in order" : "shuffled", epochs, warmup, noDl4j ? "DL4J skipped"

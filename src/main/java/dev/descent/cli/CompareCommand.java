@@ -1,5 +1,6 @@
 package dev.descent.cli;
 
+import dev.descent.report.RunRecord;
 import dev.descent.compare.Comparison;
 import dev.descent.data.Dataset;
 import dev.descent.engine.Backend;
@@ -63,8 +64,7 @@ final class CompareCommand implements Callable<Integer> {
         training.init(); // a bad --init is refused before any work
         Path dir = output.create("compare");
 
-        Backend backend = Backend.current();
-        o.printf(Locale.ROOT, "descent %s  backend %s  [%s]%n", Main.version(), backend.name(), backend.device());
+        Backend backend = Main.header(o);
         DataOptions.Prepared prepared = data.prepare();
         Dataset train = prepared.train();
         long nTrain = train.size();
@@ -99,7 +99,7 @@ final class CompareCommand implements Callable<Integer> {
             throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("descent", Main.version());
-        json.put("backend", TrainCommand.ordered("name", backend.name(), "device", backend.device()));
+        json.put("backend", RunRecord.ordered("name", backend.name(), "device", backend.device()));
         json.put("data", d.record());
         long nTrain = d.train().size();
         json.put("optimizer", optimizer.hyperparameters());
@@ -110,7 +110,7 @@ final class CompareCommand implements Callable<Integer> {
         json.put("warmup_epochs", r.warmupEpochs());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Comparison.Row row : r.rows()) {
-            rows.add(TrainCommand.ordered("epoch", row.epoch() + 1, "engine_loss", row.engineLoss(), "dl4j_loss", row.dl4jLoss(),
+            rows.add(RunRecord.ordered("epoch", row.epoch() + 1, "engine_loss", row.engineLoss(), "dl4j_loss", row.dl4jLoss(),
                     "max_abs_dw", row.maxAbsDw(), "max_abs_db", row.maxAbsDb(), "engine_seconds", row.engineSeconds(),
                     "dl4j_seconds", row.dl4jSeconds(), "engine_samples_per_s", row.engineRate(),
                     "dl4j_samples_per_s", row.dl4jRate()));

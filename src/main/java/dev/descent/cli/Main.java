@@ -109,6 +109,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** The first line of every command's output: version, backend, device and BLAS. Returns the backend. */
+    static dev.descent.engine.Backend header(java.io.PrintWriter o) {
+        dev.descent.engine.Backend backend = dev.descent.engine.Backend.current();
+        o.printf(java.util.Locale.ROOT, "descent %s  backend %s  [%s]  blas %s%n", version(), backend.name(), backend.device(),
+                backend.blas());
+        return backend;
+    }
+
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;

@@ -1,5 +1,6 @@
 package dev.descent.cli;
 
+import dev.descent.report.RunRecord;
 import dev.descent.analysis.StepSizes;
 import dev.descent.data.Dataset;
 import dev.descent.engine.Trainer;
@@ -163,7 +164,7 @@ final class SweepCommand implements Callable<Integer> {
                 double l = r.loss()[i][j];
                 csv.append(lrs[i]).append(',').append(mus[j]).append(',').append(Double.isNaN(l) ? "" : String.valueOf(l))
                         .append(',').append(r.divergedAt()[i][j]).append('\n');
-                cells.add(TrainCommand.ordered("lr", lrs[i], "momentum", mus[j], "loss", Double.isNaN(l) ? null : l,
+                cells.add(RunRecord.ordered("lr", lrs[i], "momentum", mus[j], "loss", Double.isNaN(l) ? null : l,
                         "diverged_at_epoch", r.divergedAt()[i][j]));
             }
         }
@@ -175,7 +176,7 @@ final class SweepCommand implements Callable<Integer> {
         json.put("epochs", config.epochs());
         json.put("seconds", r.seconds());
         int[] best = r.best();
-        json.put("optimum", best == null ? null : TrainCommand.ordered("lr", lrs[best[0]], "momentum", mus[best[1]], "loss", r.loss()[best[0]][best[1]]));
+        json.put("optimum", best == null ? null : RunRecord.ordered("lr", lrs[best[0]], "momentum", mus[best[1]], "loss", r.loss()[best[0]][best[1]]));
         json.put("critical_rate_full_batch_momentum0", critical);
         json.put("step_sizes", steps.describe());
         json.put("cells", cells);

@@ -28,4 +28,49 @@ public interface RowSource extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * Rows [from, to) of this source as a source of their own (reading through this one; closing it
+     * closes nothing).
+     *
+     * @throws IllegalArgumentException when the range is empty or outside [0, rows)
+     */
+    default RowSource slice(long from, long to) {
+        if (from < 0 || to > rows() || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") are not a range of the " + rows() + " rows");
+        }
+        RowSource whole = this;
+        return new RowSource() {
+            public long rows() {
+                return to - from;
+            }
+
+            public int inputs() {
+                return whole.inputs();
+            }
+
+            public int outputs() {
+                return whole.outputs();
+            }
+
+            public DataType dataType() {
+                return whole.dataType();
+            }
+
+            public String describe() {
+                return whole.describe() + " rows " + from + "–" + (to - 1);
+            }
+
+            public void read(long start, int count, INDArray x, INDArray y) throws IOException {
+                if (start < 0 || start + count > to - from) {
+                    throw new IllegalArgumentException("rows [" + start + ", " + (start + count) + ") are outside the slice's "
+                            + (to - from));
+                }
+                whole.read(from + start, count, x, y);
+            }
+
+            public void close() {
+            }
+        };
+    }
 }

@@ -75,8 +75,22 @@ class BenchAndStreamCommandTest extends SeededTest {
         assertTrue(s.path("results").path("train_mse").asDouble() < 0.02, s.toString()); // noise variance 0.01
         assertTrue(Files.exists(run.resolve("model").resolve("W.npy")));
 
-        bad(descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--test-fraction", "0.2",
-                "--out", tmp.resolve("r2").toString()), "--test-fraction is not supported");
+        // A test split streams too: the files' last rows, evaluated each epoch and at the end.
+        Path split = tmp.resolve("split");
+        var ts = descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--test-fraction", "0.2",
+                "--chunk-mb", "1", "--batch-size", "64", "--epochs", "2", "--lr", "0.05", "--progress", "off", "--out", split.toString());
+        assertEquals(0, ts.code(), ts.out() + ts.err());
+        JsonNode ss = RunFiles.json().readTree(split.resolve("summary.json").toFile());
+        long testRows = Math.round(0.2 * n);
+        assertEquals(n - testRows, ss.path("data").path("train_rows").asLong());
+        assertEquals(testRows, ss.path("data").path("test_rows").asLong());
+        var model = dev.descent.model.ModelStore.load(split.resolve("model")).model();
+        var tail = org.nd4j.linalg.indexing.NDArrayIndex.interval(n - testRows, n);
+        var all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+        double expected = model.mse(mem.x().get(tail, all), mem.y().get(tail, all));
+        assertEquals(expected, ss.path("results").path("test_mse").asDouble(), 1e-6 * expected, ss.toString());
+        bad(descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--test-data", x.toString(),
+                "--out", tmp.resolve("r2").toString()), "--test-data is not supported");
         bad(descent("train", "--stream", "--out", tmp.resolve("r3").toString()), "--stream reads --data X.npy with --data-y");
         bad(descent("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--dtype", "float64",
                 "--out", tmp.resolve("r4").toString()), "trains in the files' dtype, float32");
@@ -103,7 +117,7 @@ class BenchAndStreamCommandTest extends SeededTest {
         String err = Files.readString(tmp.resolve("err"));
         assertEquals(130, p.exitValue(), err);
         assertEquals(1, err.strip().lines().count(), err);
-        assertTrue(err.startsWith("train: interrupted in epoch ") && err.contains("the model so far is written"), err);
+        assertTrue(err.startsWith("train: interrupted in epoch ") && err.contains("no checkpoint (train with --checkpoint-every K"), err);
         JsonNode s = RunFiles.json().readTree(run.resolve("summary.json").toFile());
         assertEquals("interrupted", s.at("/status").asText());
         assertTrue(Files.exists(run.resolve("model/W.npy")));

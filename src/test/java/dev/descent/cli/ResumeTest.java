@@ -98,6 +98,57 @@ class ResumeTest extends SeededTest {
     }
 
     /**
+     * {@code train --stream --checkpoint-every 1} in a child JVM over files of two chunks, killed (SIGKILL,
+     * at an epoch's end or inside one) or stopped (SIGINT, mid-epoch: a checkpoint inside a chunk), then
+     * resumed: the model and history equal the uninterrupted streamed run's, bit for bit.
+     */
+    @Test
+    void aStreamedRunKilledAndResumedGivesTheUninterruptedBits() throws Exception {
+        Path x = tmp.resolve("x.npy");
+        Path y = tmp.resolve("y.npy");
+        assertEquals(0, descent("generate", "--kind", "synthetic", "--rows", "20000", "--nx", "20", "--ny", "2", "--out",
+                x.toString(), "--out-y", y.toString()).code());
+        List<String> run = List.of("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--chunk-mb", "1",
+                "--test-fraction", "0.1", "--epochs", "200", "--lr", "0.01", "--optimizer", "nesterov-torch", "--momentum", "0.9",
+                "--batch-size", "64", "--checkpoint-every", "1", "--progress", "off");
+        Path ref = tmp.resolve("ref");
+        List<String> refArgs = new ArrayList<>(run);
+        refArgs.addAll(List.of("--out", ref.toString()));
+        TrainCommandTest.Run whole = descent(refArgs.toArray(String[]::new));
+        assertEquals(0, whole.code(), whole.err());
+        assertTrue(whole.out().contains("chunks of 11,328 rows"), whole.out()); // 18,000 training rows: two chunks
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String signal : List.of("KILL", "INT")) {
+            Path dir = tmp.resolve("stream" + signal);
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.descent.cli.Main"));
+            cmd.addAll(run);
+            cmd.addAll(List.of("--out", dir.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(signal + ".out").toFile()).start();
+            long t0 = System.nanoTime();
+            while (!Files.readString(tmp.resolve(signal + ".out")).contains("epoch    5/") && System.nanoTime() - t0 < 60e9) {
+                Thread.sleep(2);
+            }
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(signal.equals("INT") ? 130 : 137, p.exitValue(), Files.readString(tmp.resolve(signal + ".out")));
+            Checkpoint c = Checkpoint.load(dir.resolve("checkpoint.ckpt"));
+            assertTrue(c.epochsDone() >= 4 && c.epochsDone() < 200, "epochs done: " + c.epochsDone());
+            TrainCommandTest.Run r = descent("train", "--resume", dir.toString(), "--progress", "off");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(Npy.read(ref.resolve("model/W.npy")), Npy.read(dir.resolve("model/W.npy")), signal);
+            assertEquals(Npy.read(ref.resolve("model/B.npy")), Npy.read(dir.resolve("model/B.npy")), signal);
+            List<String> a = Files.readAllLines(ref.resolve("history.csv"));
+            List<String> b = Files.readAllLines(dir.resolve("history.csv"));
+            assertEquals(201, b.size());
+            for (int i = 1; i < a.size(); i++) { // the losses, not the seconds
+                String[] ra = a.get(i).split(",");
+                String[] rb = b.get(i).split(",");
+                assertEquals(ra[1] + "," + ra[2], rb[1] + "," + rb[2], "history line " + i);
+            }
+        }
+    }
+
+    /**
      * A real child JVM trains with a checkpoint every epoch and is killed with SIGKILL: at a seeded random
      * moment, or right after an epoch line, which with the test-only pause falls inside the checkpoint
      * write. Afterwards the checkpoint on disk always loads, and resuming gives the uninterrupted result.
