@@ -22,14 +22,28 @@ public interface Batches extends AutoCloseable {
         public int size;
     }
 
+    /** The training set's size and shape: rows, nX, nY, dtype. */
+    record Shape(long rows, int inputs, int outputs, DataType dataType) {
+    }
+
+    Shape shape();
+
     /** Training rows. */
-    long rows();
+    default long rows() {
+        return shape().rows();
+    }
 
-    int inputs();
+    default int inputs() {
+        return shape().inputs();
+    }
 
-    int outputs();
+    default int outputs() {
+        return shape().outputs();
+    }
 
-    DataType dataType();
+    default DataType dataType() {
+        return shape().dataType();
+    }
 
     int batchSize();
 

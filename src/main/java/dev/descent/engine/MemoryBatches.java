@@ -4,37 +4,23 @@ import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /** Batches of a training set held in memory, visited in a {@link BatchOrder} (shuffled per epoch, or in order). */
 public final class MemoryBatches implements Batches {
     private final Dataset data;
     private final BatchOrder order;
     private final Batch batch = new Batch();
+    private final Shape shape;
 
     public MemoryBatches(Dataset data, BatchOrder order) {
         this.data = data;
         this.order = order;
+        this.shape = new Shape(data.size(), data.inputs(), data.outputs(), data.dataType());
     }
 
     @Override
-    public long rows() {
-        return data.size();
-    }
-
-    @Override
-    public int inputs() {
-        return data.inputs();
-    }
-
-    @Override
-    public int outputs() {
-        return data.outputs();
-    }
-
-    @Override
-    public DataType dataType() {
-        return data.dataType();
+    public Shape shape() {
+        return shape;
     }
 
     @Override

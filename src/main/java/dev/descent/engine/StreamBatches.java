@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -42,6 +41,7 @@ public final class StreamBatches implements Batches {
     private final BatchOrder last;
     private final int[] first;
     private final Batch batch = new Batch();
+    private final Shape shape;
     private int[] chunks;
     private int epoch;
     private int pos;
@@ -63,6 +63,7 @@ public final class StreamBatches implements Batches {
             throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
         }
         this.src = src;
+        this.shape = new Shape(src.rows(), src.inputs(), src.outputs(), src.dataType());
         this.b = batchSize;
         this.size = (int) Math.min(Math.max(b, chunkRows / b * b), src.rows());
         this.count = (int) ((src.rows() + size - 1) / size);
@@ -91,23 +92,8 @@ public final class StreamBatches implements Batches {
     }
 
     @Override
-    public long rows() {
-        return src.rows();
-    }
-
-    @Override
-    public int inputs() {
-        return src.inputs();
-    }
-
-    @Override
-    public int outputs() {
-        return src.outputs();
-    }
-
-    @Override
-    public DataType dataType() {
-        return src.dataType();
+    public Shape shape() {
+        return shape;
     }
 
     @Override

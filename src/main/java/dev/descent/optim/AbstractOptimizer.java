@@ -134,9 +134,14 @@ abstract class AbstractOptimizer implements Optimizer {
         return m;
     }
 
-    /** Hyperparameters beyond the schedule (momentum, dampening), in a fixed order. */
+    /** Hyperparameters beyond the schedule: the momentum, where the rule keeps state (PyTorch's forms add the dampening). */
     protected Map<String, Object> extraHyperparameters() {
-        return Map.of();
+        return stateCount == 0 ? Map.of() : Map.of("momentum", momentum);
+    }
+
+    /** μ (β for the EMA form; 0 for plain SGD). */
+    public double momentum() {
+        return momentum;
     }
 
     static double requireMomentum(double mu, String what) {

@@ -1,7 +1,5 @@
 package dev.descent.optim;
 
-import java.util.Map;
-
 /**
  * SGD with an exponential moving average of the gradient:
  * {@code ⟨g⟩ ← β⟨g⟩ + (1−β)g,  θ ← θ − λ_t⟨g⟩}, with ⟨g⟩ starting at 0, so a constant gradient
@@ -35,11 +33,6 @@ public final class EmaMomentum extends AbstractOptimizer {
     @Override
     public String name() {
         return "ema";
-    }
-
-    @Override
-    protected Map<String, Object> extraHyperparameters() {
-        return Map.of("momentum", momentum);
     }
 
     /** Heavy ball with lr = λ(1−β) is stable for lr·λmax &lt; 2(1+β). */

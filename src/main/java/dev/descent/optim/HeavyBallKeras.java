@@ -1,7 +1,5 @@
 package dev.descent.optim;
 
-import java.util.Map;
-
 /**
  * Polyak's heavy ball (1964) in the Keras form, {@code v ← μv − lr_t·g,  θ ← θ + v}, v starting at 0
  * (Keras {@code SGD(momentum=μ, nesterov=False)}). The learning rate sits inside the velocity, so a
@@ -12,10 +10,6 @@ public final class HeavyBallKeras extends AbstractOptimizer {
 
     public HeavyBallKeras(Schedule schedule, double momentum) {
         super(schedule, 1, momentum, "momentum");
-    }
-
-    public double momentum() {
-        return momentum;
     }
 
     @Override
@@ -32,11 +26,6 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     @Override
     public String name() {
         return "momentum-keras";
-    }
-
-    @Override
-    protected Map<String, Object> extraHyperparameters() {
-        return Map.of("momentum", momentum);
     }
 
     @Override

@@ -19,10 +19,6 @@ public final class HeavyBallTorch extends AbstractOptimizer {
         this.oneMinusDampening = Coefficient.of(1 - dampening);
     }
 
-    public double momentum() {
-        return momentum;
-    }
-
     public double dampening() {
         return dampening;
     }

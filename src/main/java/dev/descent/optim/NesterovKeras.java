@@ -1,7 +1,5 @@
 package dev.descent.optim;
 
-import java.util.Map;
-
 /**
  * Nesterov momentum (Nesterov 1983; Sutskever et al. 2013) in the Keras form, which is DL4J's
  * {@code Nesterovs} updater: {@code v ← μv − lr_t·g,  θ ← θ − μ·v_old + (1+μ)·v}. Substituting v
@@ -13,10 +11,6 @@ public final class NesterovKeras extends AbstractOptimizer {
 
     public NesterovKeras(Schedule schedule, double momentum) {
         super(schedule, 1, momentum, "momentum");
-    }
-
-    public double momentum() {
-        return momentum;
     }
 
     @Override
@@ -34,11 +28,6 @@ public final class NesterovKeras extends AbstractOptimizer {
     @Override
     public String name() {
         return "nesterov-keras";
-    }
-
-    @Override
-    protected Map<String, Object> extraHyperparameters() {
-        return Map.of("momentum", momentum);
     }
 
     @Override

@@ -18,10 +18,6 @@ public final class NesterovTorch extends AbstractOptimizer {
         this.oneMinusDampening = Coefficient.of(1 - dampening);
     }
 
-    public double momentum() {
-        return momentum;
-    }
-
     public double dampening() {
         return dampening;
     }

@@ -1,6 +1,7 @@
 /**
  * Hyperparameter sweeps: many (learning rate, momentum) configurations trained together in one pass over
- * the data — W held as nX×(K·nY), one gemm per batch for all K models, per-model rates and momenta as
- * vectors — with diverged models marked and frozen, and the optimum of the grid.
+ * the data on the engine's one loop — θ held as (nX+1)×(K·nY), one tiled kernel call per batch for all K
+ * models, the optimizer's own rule run column by column with each model's rate and momentum
+ * ({@code optim.ColumnUpdate}) — with diverged models marked and frozen, and the optimum of the grid.
  */
 package dev.descent.sweep;
