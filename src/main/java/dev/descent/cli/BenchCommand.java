@@ -1,7 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.compare.Bench;
-import dev.descent.data.HostMemory;
+import dev.descent.host.HostMemory;
 import dev.descent.engine.Backend;
 import dev.descent.engine.StopReason;
 import dev.descent.optim.Optimizer;

@@ -137,7 +137,7 @@ final class StreamTraining {
             } else {
                 o.println("final MSE not computed (interrupted)");
             }
-            long peak = dev.descent.data.HostMemory.peakRssBytes();
+            long peak = dev.descent.host.HostMemory.peakRssBytes();
             o.printf(Locale.ROOT, "peak resident memory %.2f GB%n", peak / 1e9);
             Map<String, Object> rec = ordered("source", file.describe(), "streamed", true, "train_rows", src.rows(), "test_rows",
                     testRows, "nx", src.inputs(), "ny", src.outputs(), "dtype", DtypeConverter.name(src.dataType()), "chunk_rows",

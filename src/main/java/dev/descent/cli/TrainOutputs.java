@@ -116,7 +116,7 @@ final class TrainOutputs {
                 exact.compare(o, model, d.originalTrain(), results);
             }
         }
-        long peak = dev.descent.data.HostMemory.peakRssBytes();
+        long peak = dev.descent.host.HostMemory.peakRssBytes();
         o.printf(Locale.ROOT, "peak resident memory %.2f GB%n", peak / 1e9);
         summary.put("peak_rss_bytes", peak);
         summary.put("results", results);

@@ -1,7 +1,7 @@
 package dev.descent.compare;
 
 import dev.descent.data.BatchOrder;
-import dev.descent.data.HostMemory;
+import dev.descent.host.HostMemory;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;

@@ -1,5 +1,6 @@
 package dev.descent.data;
 
+import dev.descent.host.HostMemory;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;

@@ -1,5 +1,6 @@
 package dev.descent.data;
 
+import dev.descent.host.HostMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

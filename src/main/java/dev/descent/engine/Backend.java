@@ -11,7 +11,7 @@ public record Backend(String name, String device, String blas, int threads) {
 
     /** Reads ND4J's environment information (loads the backend on first call). */
     public static Backend current() {
-        boolean cpu = dev.descent.data.HostMemory.cpuBackend();
+        boolean cpu = dev.descent.host.HostMemory.cpuBackend();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         String blas = String.valueOf(env.getOrDefault("blas.vendor", "?"));
         // Read by OpenBLAS when it loads (bin/descent-env.sh). Named as asked: OpenBLAS falls back to its own

@@ -1,7 +1,7 @@
 package dev.descent.engine;
 
 import dev.descent.data.Dataset;
-import dev.descent.data.HostMemory;
+import dev.descent.host.HostMemory;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Which gradient kernel to use. {@link #AUTO} picks the fastest one for the backend in use. */

@@ -1,7 +1,7 @@
 package dev.descent.engine;
 
 import dev.descent.data.Dataset;
-import dev.descent.data.HostMemory;
+import dev.descent.host.HostMemory;
 import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import java.util.List;

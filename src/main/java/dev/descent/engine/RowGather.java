@@ -1,6 +1,6 @@
 package dev.descent.engine;
 
-import dev.descent.data.HostMemory;
+import dev.descent.host.HostMemory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -18,7 +18,7 @@ public interface TiledKernel extends GradientKernel {
 
     /** A tiled kernel over {@code data} (CPU backend). */
     static TiledKernel create(Dataset data, int maxBatch, int tile) {
-        if (!dev.descent.data.HostMemory.cpuBackend()) {
+        if (!dev.descent.host.HostMemory.cpuBackend()) {
             throw new IllegalArgumentException("sweeps run on the CPU backend only (this is "
                     + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName() + ")");
         }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Blas {
     private static final int SLOTS = 8;
-    private final boolean direct = dev.descent.data.HostMemory.cpuBackend();
+    private final boolean direct = dev.descent.host.HostMemory.cpuBackend();
     private final INDArray[] keys = new INDArray[SLOTS];
     private final Pointer[] pointers = new Pointer[SLOTS];
     private int next;

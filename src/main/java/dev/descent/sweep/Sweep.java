@@ -2,7 +2,7 @@ package dev.descent.sweep;
 
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
-import dev.descent.data.HostMemory;
+import dev.descent.host.HostMemory;
 import dev.descent.engine.Batches;
 import dev.descent.engine.EpochLoop;
 import dev.descent.engine.MemoryBatches;

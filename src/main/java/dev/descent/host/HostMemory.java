@@ -1,4 +1,4 @@
-package dev.descent.data;
+package dev.descent.host;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
