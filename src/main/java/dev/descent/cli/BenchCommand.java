@@ -72,6 +72,34 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
+    /** Each option against its rule, named as the user typed it. */
+    private void check() {
+        if (rows < 2) {
+            throw new IllegalArgumentException("--rows must be >= 2, got " + rows);
+        }
+        for (var l : List.of(nxs, nys, batches)) {
+            if (l.isEmpty() || l.stream().anyMatch(v -> v < 1)) {
+                throw new IllegalArgumentException("--nx, --ny and --batch-size need values >= 1, got " + l);
+            }
+        }
+        if (batches.stream().anyMatch(b -> b > rows)) {
+            throw new IllegalArgumentException("--batch-size " + batches + " exceeds --rows " + rows);
+        }
+        if (dtypes.isEmpty()) {
+            throw new IllegalArgumentException("--dtype needs at least one of float32, float64");
+        }
+        if (warmup < 0 || warmup >= epochs) {
+            throw new IllegalArgumentException("--warmup-epochs must be in [0, --epochs) = [0, " + epochs + "), got " + warmup);
+        }
+        long d = noDl4j ? -1 : dl4jRows;
+        if (d < -1 || d > rows) {
+            throw new IllegalArgumentException("--dl4j-rows must be 0 (all) or 1.." + rows + ", got " + d);
+        }
+        if (d > 0 && batches.stream().anyMatch(b -> b > d)) {
+            throw new IllegalArgumentException("--dl4j-rows " + d + " is smaller than a batch size of " + batches);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
@@ -79,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         if (noDl4j && dl4jRows != 0) {
             throw new IllegalArgumentException("--no-dl4j and --dl4j-rows exclude each other");
         }
+        check();
         Bench.Config config = new Bench.Config(rows, nxs, nys, batches, dtypes, epochs, warmup, !noShuffle,
                 noDl4j ? -1 : dl4jRows, seed);
         if (!HostMemory.cpuBackend()) {

@@ -58,8 +58,14 @@ final class CompareCommand implements Callable<Integer> {
         if (training.tolerance != 0) {
             throw new IllegalArgumentException("--tol is not supported by compare: both sides run every epoch");
         }
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+        }
+        if (warmup < 0 || warmup >= training.epochs) {
+            throw new IllegalArgumentException("--warmup-epochs must be in [0, epochs) = [0, " + training.epochs + "), got " + warmup);
+        }
         if (data.file == null) {
-            new Comparison(optimizer, training.config(data.seed, data.syntheticTrainRows()), repeat, warmup);
+            training.config(data.seed, data.syntheticTrainRows()); // batch size against the known row count
         }
         training.init(); // a bad --init is refused before any work
         Path dir = output.create("compare");

@@ -15,6 +15,7 @@ import dev.descent.reference.UpdaterMapping;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,29 +41,12 @@ public final class Bench {
             nys = List.copyOf(nys);
             batches = List.copyOf(batches);
             dtypes = List.copyOf(dtypes);
-            if (rows < 2) {
-                throw new IllegalArgumentException("--rows must be >= 2, got " + rows);
-            }
-            for (var l : List.of(nxs, nys, batches)) {
-                if (l.isEmpty() || l.stream().anyMatch(v -> v < 1)) {
-                    throw new IllegalArgumentException("--nx, --ny and --batch-size need values >= 1, got " + l);
-                }
-            }
-            if (batches.stream().anyMatch(b -> b > rows)) {
-                throw new IllegalArgumentException("--batch-size " + batches + " exceeds --rows " + rows);
-            }
-            if (dtypes.isEmpty()) {
-                throw new IllegalArgumentException("--dtype needs at least one of float32, float64");
-            }
-            if (warmupEpochs < 0 || warmupEpochs >= epochs) {
-                throw new IllegalArgumentException("--warmup-epochs must be in [0, epochs) = [0, " + epochs + "), got "
-                        + warmupEpochs);
-            }
-            if (dl4jRows < -1 || dl4jRows > rows) {
-                throw new IllegalArgumentException("--dl4j-rows must be -1 (skip), 0 (all) or 1.." + rows + ", got " + dl4jRows);
-            }
-            if (dl4jRows > 0 && batches.stream().anyMatch(b -> b > dl4jRows)) {
-                throw new IllegalArgumentException("--dl4j-rows " + dl4jRows + " is smaller than a batch size of " + batches);
+            // The command line checks each option with its name; here only that the grid makes sense at all.
+            boolean sizes = Stream.of(nxs, nys, batches).allMatch(l -> !l.isEmpty() && l.stream().allMatch(v -> v >= 1));
+            if (rows < 2 || !sizes || batches.stream().anyMatch(b -> b > rows) || dtypes.isEmpty() || warmupEpochs < 0
+                    || warmupEpochs >= epochs || dl4jRows < -1 || dl4jRows > rows
+                    || (dl4jRows > 0 && batches.stream().anyMatch(b -> b > dl4jRows))) {
+                throw new IllegalArgumentException("not a bench grid: " + this);
             }
         }
 
@@ -175,7 +159,7 @@ public final class Bench {
                 KernelKind.AUTO, false);
         LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), dev.descent.data.Seeds.init(config.seed()));
         TrainingResult engine = new Trainer(optimizer, tc).train(data, null, initial);
-        double engineSeconds = median(engine.history());
+        double engineSeconds = steadyMedian(engine.history().stream().mapToDouble(EpochStats::seconds).toArray());
         double gather = MachineProbes.gather(data.x(), batch, dev.descent.data.Seeds.shuffle(config.seed()), 3, MachineProbes.GATHER_THREADS)
                 .seconds();
         long dl4jRows = 0;
@@ -183,19 +167,24 @@ public final class Bench {
         if (config.dl4j()) {
             dl4jRows = config.dl4jRows() == 0 ? data.size() : config.dl4jRows();
             Dataset d = dl4jRows == data.size() ? data : data.rows(0, dl4jRows);
-            Dl4jReference ref = new Dl4jReference(UpdaterMapping.of(optimizer), tc);
-            dl4jSeconds = median(ref.train(d, initial).history());
+            Dl4jReference ref = new Dl4jReference(UpdaterMapping.of(optimizer), Comparison.batching(tc));
+            dl4jSeconds = steadyMedian(ref.train(d, initial, false).history().stream().mapToDouble(Dl4jReference.Epoch::seconds).toArray());
         }
         return new Cell(data.inputs(), data.outputs(), batch, data.dataType(), data.size(), engineSeconds, engine.stop(),
                 dl4jRows, dl4jSeconds, readSeconds, gather, gflops);
     }
 
     /** Median epoch seconds after the warm-up epochs (NaN when training stopped before them). */
-    private double median(List<EpochStats> history) {
-        double[] s = history.stream().skip(config.warmupEpochs()).mapToDouble(EpochStats::seconds).toArray();
-        if (s.length == 0) {
+    private double steadyMedian(double[] seconds) {
+        return median(Arrays.copyOfRange(seconds, Math.min(config.warmupEpochs(), seconds.length), seconds.length));
+    }
+
+    /** The median of {@code values} (NaN when empty). Not modified. */
+    static double median(double[] values) {
+        if (values.length == 0) {
             return Double.NaN;
         }
+        double[] s = values.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }

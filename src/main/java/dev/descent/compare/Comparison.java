@@ -4,12 +4,12 @@ import dev.descent.data.Dataset;
 import dev.descent.engine.EpochStats;
 import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingListener;
+import dev.descent.engine.TrainingResult;
 import dev.descent.model.LinearModel;
 import dev.descent.optim.Optimizer;
 import dev.descent.reference.Dl4jReference;
 import dev.descent.reference.UpdaterMapping;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -30,12 +30,9 @@ public final class Comparison {
     private final int warmupEpochs;
 
     public Comparison(Optimizer optimizer, Trainer.Config config, int repeat, int warmupEpochs) {
-        if (repeat < 1) {
-            throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
-        }
-        if (warmupEpochs < 0 || warmupEpochs >= config.epochs()) {
-            throw new IllegalArgumentException("--warmup-epochs must be in [0, epochs) = [0, " + config.epochs()
-                    + "), got " + warmupEpochs);
+        if (repeat < 1 || warmupEpochs < 0 || warmupEpochs >= config.epochs()) {
+            throw new IllegalArgumentException("a comparison needs repeat >= 1 and warm-up epochs in [0, " + config.epochs()
+                    + "), got " + repeat + " and " + warmupEpochs);
         }
         this.optimizer = optimizer;
         this.config = config;
@@ -72,62 +69,67 @@ public final class Comparison {
         }
     }
 
-    /** Collects per-epoch statistics and models. */
-    private static final class Recorder implements TrainingListener {
-        final List<EpochStats> stats = new ArrayList<>();
-        final List<LinearModel> models = new ArrayList<>();
-        final boolean keepModels;
+    /** One side's run: per-epoch losses, seconds and rows, and the model after each epoch (first repetition only). */
+    private record Side(double[] loss, double[] seconds, long[] rows, List<LinearModel> models) {
 
-        Recorder(boolean keepModels) {
-            this.keepModels = keepModels;
+        static Side of(TrainingResult r, List<LinearModel> models) {
+            List<EpochStats> h = r.history();
+            return new Side(h.stream().mapToDouble(EpochStats::trainLoss).toArray(), h.stream().mapToDouble(EpochStats::seconds).toArray(),
+                    h.stream().mapToLong(EpochStats::rows).toArray(), models);
         }
 
-        @Override
-        public void onEpoch(EpochStats s) {
-            stats.add(s);
+        static Side of(Dl4jReference.Result r) {
+            List<Dl4jReference.Epoch> h = r.history();
+            return new Side(h.stream().mapToDouble(Dl4jReference.Epoch::trainLoss).toArray(),
+                    h.stream().mapToDouble(Dl4jReference.Epoch::seconds).toArray(), h.stream().mapToLong(Dl4jReference.Epoch::rows).toArray(),
+                    r.models());
         }
+    }
 
-        @Override
-        public boolean wantsModel() {
-            return keepModels;
-        }
-
-        @Override
-        public void onEpochModel(int epoch, LinearModel model) {
-            models.add(model);
-        }
+    /** The engine run's batching, for the DL4J reference. */
+    public static Dl4jReference.Batching batching(Trainer.Config c) {
+        return new Dl4jReference.Batching(c.batchSize(), c.epochs(), c.shuffle(), c.dropLast(), c.seed());
     }
 
     public Result run(Dataset train, LinearModel initial) {
         UpdaterMapping mapping = UpdaterMapping.of(optimizer);
         Trainer trainer = new Trainer(optimizer, config);
-        Dl4jReference reference = new Dl4jReference(mapping, config);
-        List<Recorder> engine = new ArrayList<>();
-        List<Recorder> dl4j = new ArrayList<>();
+        Dl4jReference reference = new Dl4jReference(mapping, batching(config));
+        List<Side> engine = new ArrayList<>();
+        List<Side> dl4j = new ArrayList<>();
         for (int r = 0; r < repeat; r++) { // alternate, so drift in machine load hits both alike
-            Recorder e = new Recorder(r == 0);
-            trainer.train(train, null, initial, e);
-            engine.add(e);
+            List<LinearModel> models = new ArrayList<>();
+            TrainingListener keep = new TrainingListener() {
+                @Override
+                public boolean wantsModel() {
+                    return true;
+                }
+
+                @Override
+                public void onEpochModel(int epoch, LinearModel model) {
+                    models.add(model);
+                }
+            };
+            TrainingResult e = r == 0 ? trainer.train(train, null, initial, keep) : trainer.train(train, null, initial);
+            engine.add(Side.of(e, models));
             Settle.quiet(); // neither side is timed while the other's leftovers are freed
-            Recorder d = new Recorder(r == 0);
-            reference.train(train, initial, d);
-            dl4j.add(d);
+            dl4j.add(Side.of(reference.train(train, initial, r == 0)));
             Settle.quiet();
         }
-        int epochs = engine.get(0).stats.size();
+        int epochs = engine.get(0).loss().length;
         List<Row> rows = new ArrayList<>();
         double engineSec = 0;
         double dl4jSec = 0;
         long steadyRows = 0;
         for (int ep = 0; ep < epochs; ep++) {
-            LinearModel me = engine.get(0).models.get(ep);
-            LinearModel md = dl4j.get(0).models.get(ep);
+            LinearModel me = engine.get(0).models().get(ep);
+            LinearModel md = dl4j.get(0).models().get(ep);
             double dw = me.weights().castTo(DataType.DOUBLE).sub(md.weights().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
             double db = me.bias().castTo(DataType.DOUBLE).sub(md.bias().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
             double es = median(engine, ep);
             double ds = median(dl4j, ep);
-            long n = engine.get(0).stats.get(ep).rows();
-            rows.add(new Row(ep, engine.get(0).stats.get(ep).trainLoss(), dl4j.get(0).stats.get(ep).trainLoss(), dw, db, es, ds, n));
+            long n = engine.get(0).rows()[ep];
+            rows.add(new Row(ep, engine.get(0).loss()[ep], dl4j.get(0).loss()[ep], dw, db, es, ds, n));
             if (ep >= warmupEpochs) {
                 engineSec += es;
                 dl4jSec += ds;
@@ -140,8 +142,8 @@ public final class Comparison {
         double bound = Double.NaN;
         String verdict;
         if (mapping.exact()) {
-            double scale = Math.max(engine.get(0).models.get(epochs - 1).weights().amaxNumber().doubleValue(),
-                    engine.get(0).models.get(epochs - 1).bias().amaxNumber().doubleValue());
+            double scale = Math.max(engine.get(0).models().get(epochs - 1).weights().amaxNumber().doubleValue(),
+                    engine.get(0).models().get(epochs - 1).bias().amaxNumber().doubleValue());
             bound = dtype == DataType.DOUBLE ? PARITY_F64 : PARITY_F32_RELATIVE * Math.max(scale, 1e-30);
             parity = Math.max(last.maxAbsDw(), last.maxAbsDb()) <= bound;
             verdict = String.format(java.util.Locale.ROOT,
@@ -159,9 +161,7 @@ public final class Comparison {
                 parity, bound, verdict);
     }
 
-    private static double median(List<Recorder> runs, int epoch) {
-        double[] s = runs.stream().mapToDouble(r -> r.stats.get(epoch).seconds()).toArray();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    private static double median(List<Side> runs, int epoch) {
+        return Bench.median(runs.stream().mapToDouble(r -> r.seconds()[epoch]).toArray());
     }
 }

@@ -2,12 +2,8 @@ package dev.descent.reference;
 
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
-import dev.descent.engine.EpochStats;
-import dev.descent.engine.Trainer;
-import dev.descent.engine.TrainingListener;
 import dev.descent.model.LinearModel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -25,14 +21,34 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@link BatchOrder} with the same seed, partial-batch rule and shuffle), one {@code fit(DataSet)} per
  * batch with no iterator or prefetch, the epoch counter advanced after each epoch for epoch schedules.
  * The batch gather ({@code Nd4j.pullRows}) is timed with the fit, as a DL4J user's pipeline would be.
+ *
+ * <p>It shares no type with the engine it checks: it takes data, a model, the DL4J updater and the
+ * batching, and returns its own per-epoch record.
  */
 public final class Dl4jReference {
     private final UpdaterMapping mapping;
-    private final Trainer.Config config;
+    private final Batching batching;
 
-    public Dl4jReference(UpdaterMapping mapping, Trainer.Config config) {
+    /**
+     * How the rows are cut into batches, as the engine's run does it.
+     *
+     * @param batchSize rows per batch; 0 means the whole training set
+     * @param seed the seed of the engine's batch order
+     */
+    public record Batching(int batchSize, int epochs, boolean shuffle, boolean dropLast, long seed) {
+        /** The batch size for n rows. */
+        int batchFor(long n) {
+            return batchSize == 0 ? (int) Math.min(n, Integer.MAX_VALUE) : batchSize;
+        }
+    }
+
+    /** One epoch: the mean batch loss (DL4J's score), the learning rate at its last step, its size and seconds. */
+    public record Epoch(int epoch, double trainLoss, double rate, int batches, long rows, double seconds) {
+    }
+
+    public Dl4jReference(UpdaterMapping mapping, Batching batching) {
         this.mapping = mapping;
-        this.config = config;
+        this.batching = batching;
     }
 
     public UpdaterMapping mapping() {
@@ -60,23 +76,21 @@ public final class Dl4jReference {
         return new LinearModel(net.getParam("0_W"), net.getParam("0_b"));
     }
 
-    /** The outcome: final model, per-epoch statistics, training seconds. */
-    public record Result(LinearModel model, List<EpochStats> history, double seconds) {
+    /** The outcome: final model, per-epoch record, the model after each epoch (when asked), training seconds. */
+    public record Result(LinearModel model, List<Epoch> history, List<LinearModel> models, double seconds) {
     }
 
-    /**
-     * Trains for {@code config.epochs()} epochs (tolerance and divergence rules are the engine's, not
-     * applied here). Listeners get {@code onEpoch} and, when they ask, {@code onEpochModel}.
-     */
-    public Result train(Dataset train, LinearModel initial, TrainingListener... listeners) {
+    /** Trains for every epoch of the batching (no stop rules). {@code keepModels}: record W, B after each epoch. */
+    public Result train(Dataset train, LinearModel initial, boolean keepModels) {
         MultiLayerNetwork net = network(initial);
-        int b = config.batchFor(train.size());
-        BatchOrder order = new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed());
+        int b = batching.batchFor(train.size());
+        BatchOrder order = new BatchOrder(train.size(), b, batching.shuffle(), batching.dropLast(), batching.seed());
         int[] full = new int[b];
-        List<EpochStats> history = new ArrayList<>();
+        List<Epoch> history = new ArrayList<>();
+        List<LinearModel> models = new ArrayList<>();
         double total = 0;
         long t = 0;
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        for (int epoch = 0; epoch < batching.epochs(); epoch++) {
             order.startEpoch(epoch);
             int[] ord = order.order();
             double sum = 0;
@@ -98,22 +112,16 @@ public final class Dl4jReference {
             total += seconds;
             double lr = mapping.updater().getLearningRate((int) t - 1, epoch);
             net.incrementEpochCount();
-            EpochStats stats = new EpochStats(epoch, sum / rows, Double.NaN, lr, order.batches(), rows, seconds);
-            history.add(stats);
-            LinearModel snapshot = null;
-            for (TrainingListener l : listeners) {
-                l.onEpoch(stats);
-                if (l.wantsModel()) {
-                    snapshot = snapshot != null ? snapshot : model(net);
-                    l.onEpochModel(epoch, snapshot);
-                }
+            history.add(new Epoch(epoch, sum / rows, lr, order.batches(), rows, seconds));
+            if (keepModels) {
+                models.add(model(net));
             }
         }
-        return new Result(model(net), history, total);
+        return new Result(model(net), history, models, total);
     }
 
     @Override
     public String toString() {
-        return "DL4J " + mapping.description() + " " + Arrays.toString(new Object[] {config});
+        return "DL4J " + mapping.description() + " " + batching;
     }
 }

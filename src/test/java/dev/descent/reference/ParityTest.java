@@ -31,7 +31,7 @@ class ParityTest extends SeededTest {
         Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(batch).withEpochs(epochs).withSeed(8);
         LinearModel engine = new Trainer(o, cfg).train(d, null, init).model();
         UpdaterMapping m = UpdaterMapping.of(o);
-        LinearModel dl4j = new Dl4jReference(m, cfg).train(d, init).model();
+        LinearModel dl4j = new Dl4jReference(m, dev.descent.compare.Comparison.batching(cfg)).train(d, init, false).model();
         INDArray dw = engine.weights().castTo(DataType.DOUBLE).sub(dl4j.weights().castTo(DataType.DOUBLE));
         INDArray db = engine.bias().castTo(DataType.DOUBLE).sub(dl4j.bias().castTo(DataType.DOUBLE));
         double scale = Math.max(engine.weights().amaxNumber().doubleValue(), engine.bias().amaxNumber().doubleValue());
