@@ -25,7 +25,8 @@ public final class ColumnUpdate implements Arithmetic {
      * @param lr the learning rate of each column at the schedule's start
      * @param mu the momentum of each column
      * @param rows rows of θ
-     * @throws IllegalArgumentException when form is not one of descent's optimizers or the lengths differ
+     * @throws IllegalArgumentException when form is not one of descent's optimizers, the lengths differ, or a rate
+     *     or a momentum is out of range (rates finite and > 0, momenta in [0, 1))
      */
     public ColumnUpdate(Optimizer form, double[] lr, double[] mu, int rows) {
         if (!(form instanceof AbstractOptimizer a)) {
@@ -33,6 +34,10 @@ public final class ColumnUpdate implements Arithmetic {
         }
         if (lr.length != mu.length) {
             throw new IllegalArgumentException(lr.length + " rates but " + mu.length + " momenta");
+        }
+        for (int c = 0; c < lr.length; c++) {
+            Schedule.requirePositive(lr[c], "learning rate");
+            AbstractOptimizer.requireMomentum(mu[c], "momentum");
         }
         this.rule = a;
         this.lr = lr.clone();

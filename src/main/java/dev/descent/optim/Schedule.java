@@ -120,7 +120,7 @@ public sealed interface Schedule {
         }
     }
 
-    private static void requirePositive(double v, String what) {
+    static void requirePositive(double v, String what) {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException(what + " must be a finite number > 0, got " + v);
         }

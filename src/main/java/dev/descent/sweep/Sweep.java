@@ -101,16 +101,6 @@ public final class Sweep {
     }
 
     public Result run(Dataset train, LinearModel initial, double[] lrs, double[] momenta) {
-        for (double l : lrs) {
-            if (!(l > 0) || !Double.isFinite(l)) {
-                throw new IllegalArgumentException("learning rates must be finite and > 0, got " + l);
-            }
-        }
-        for (double mu : momenta) {
-            if (!(mu >= 0 && mu < 1)) {
-                throw new IllegalArgumentException("momenta must be in [0, 1), got " + mu);
-            }
-        }
         int b = config.batchFor(train.size());
         Batches src = new MemoryBatches(train, new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed()));
         Grid grid = new Grid(train, src, initial, lrs, momenta);
@@ -155,10 +145,6 @@ public final class Sweep {
             this.rows = train.inputs() + 1;
             this.b = src.batchSize();
             this.n = train.size();
-            this.kernel = TiledKernel.create(train, b, k);
-            DataType t = train.dataType();
-            this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, k).dup('c');
-            this.grad = Nd4j.zeros(t, rows, cols);
             double[] lrc = new double[cols];
             double[] muc = new double[cols];
             for (int c = 0; c < cols; c++) {
@@ -166,7 +152,11 @@ public final class Sweep {
                 lrc[c] = lrs[model / momenta.length]; // the grid's rate is the schedule's initial rate
                 muc[c] = momenta[model % momenta.length];
             }
-            this.opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows);
+            this.opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows); // checks them
+            this.kernel = TiledKernel.create(train, b, k);
+            DataType t = train.dataType();
+            this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, k).dup('c');
+            this.grad = Nd4j.zeros(t, rows, cols);
             this.th = new Host(theta);
             this.gr = new Host(grad);
             this.thA = th.read(new double[rows * cols]);
