@@ -1,17 +1,12 @@
 package dev.descent.engine;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
 
 import dev.descent.data.Dataset;
+import dev.descent.host.Blas;
 import dev.descent.host.HostMemory;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,11 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * which fetches the next batch on a helper thread while this one computes when batches are large.
  */
 final class CpuBlasKernel implements TiledKernel {
-    /** Bytes of X per block of a large batch: well inside a 512 KB L2 beside R and θ. */
-    static final int BLOCK_BYTES = 192 * 1024;
     private final INDArray x;
     private final INDArray y;
     private final boolean dbl;
+    private final Blas blas;
     private final int es;
     private final int nx;
     private final int m; // outputs of the data
@@ -80,6 +74,7 @@ final class CpuBlasKernel implements TiledKernel {
         this.x = HostMemory.rowContiguousOrCopy(data.x());
         this.y = HostMemory.rowContiguousOrCopy(data.y());
         this.dbl = data.dataType() == DataType.DOUBLE;
+        this.blas = Blas.of(data.dataType());
         this.es = dbl ? 8 : 4;
         this.nx = data.inputs();
         this.m = data.outputs();
@@ -87,7 +82,7 @@ final class CpuBlasKernel implements TiledKernel {
         this.mt = m * tile;
         this.n = data.size();
         this.maxBatch = maxBatch;
-        this.block = Math.max(64, BLOCK_BYTES / (nx * es));
+        this.block = Math.max(Tuning.BLOCK_MIN_ROWS, Tuning.BLOCK_BYTES / (nx * es));
         int xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
         int yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
         ByteBuffer[] xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
@@ -128,7 +123,7 @@ final class CpuBlasKernel implements TiledKernel {
     }
 
     private Pointer typed(BytePointer p) {
-        return dbl ? new DoublePointer(p) : new FloatPointer(p);
+        return blas.typed(p);
     }
 
     @Override
@@ -158,15 +153,15 @@ final class CpuBlasKernel implements TiledKernel {
             int nextB = rest > 0 ? Math.min(block, rest) : Math.min(block, b);
             Pointer xbp = loadBatch(order, start + s, bs, nextB);
             forward(xbp, bs);
-            sq += dot(bs * mt, rPtr, rPtr);
+            sq += blas.dot(bs * mt, rPtr, rPtr);
             // gW = (2/(b·m)) · Xbᵀ·r
             if (mt == 1) {
-                gemv(true, bs, nx, scale, xbp, nx, rPtr, beta, gradW);
+                blas.gemv(true, bs, nx, scale, xbp, nx, rPtr, beta, gradW);
             } else {
-                gemm(true, nx, mt, bs, scale, xbp, nx, rPtr, mt, beta, gradW, mt);
+                blas.gemm(true, nx, mt, bs, scale, xbp, nx, rPtr, mt, beta, gradW, mt);
             }
             // gB = (2/(b·m)) · rᵀ·1
-            gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, gradB);
+            blas.gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, gradB);
         }
         return sq / ((double) b * mt);
     }
@@ -176,7 +171,7 @@ final class CpuBlasKernel implements TiledKernel {
         bind(theta);
         Pointer xbp = loadBatch(null, start, b, 0);
         forward(xbp, b);
-        return dot(b * mt, rPtr, rPtr);
+        return blas.dot(b * mt, rPtr, rPtr);
     }
 
     @Override
@@ -199,16 +194,16 @@ final class CpuBlasKernel implements TiledKernel {
     /** R ← Xb·W + B − Yb for the rows loaded by {@link #loadBatch} ({@code xbp} and {@link #ybp}). */
     private void forward(Pointer xbp, int b) {
         if (mt == 1) {
-            gemv(false, b, nx, 1.0, xbp, nx, thetaW, 0.0, rPtr);
+            blas.gemv(false, b, nx, 1.0, xbp, nx, thetaW, 0.0, rPtr);
         } else {
-            gemm(false, b, mt, nx, 1.0, xbp, nx, thetaW, mt, 0.0, rPtr, mt);
+            blas.gemm(false, b, mt, nx, 1.0, xbp, nx, thetaW, mt, 0.0, rPtr, mt);
         }
-        ger(b, mt, onesPtr, thetaB, rPtr); // R ← R + 1·Bᵀ
+        blas.ger(b, mt, onesPtr, thetaB, rPtr); // R ← R + 1·Bᵀ
         if (tile == 1) {
-            axpy(b * m, -1.0, ybp, rPtr); // R ← R − Yb, rows of Yb and R alike m wide
+            blas.axpy(b * m, -1.0, ybp, rPtr); // R ← R − Yb, rows of Yb and R alike m wide
         } else {
             // R ← R − Yb·T: T (m × tile·m) holds one 1 per column, so each product term is exactly a target
-            gemm(false, b, mt, m, -1.0, ybp, m, tilePtr, mt, 1.0, rPtr, mt);
+            blas.gemm(false, b, mt, m, -1.0, ybp, m, tilePtr, mt, 1.0, rPtr, mt);
         }
     }
 
@@ -256,58 +251,5 @@ final class CpuBlasKernel implements TiledKernel {
                     + x.dataType() + " matrix [W; B], got " + java.util.Arrays.toString(a.shape()) + " "
                     + a.dataType() + " order " + a.ordering());
         }
-    }
-
-    // Thin typed wrappers over cblas (row-major).
-
-    private void gemv(boolean trans, int rows, int cols, double alpha, Pointer a, int lda, Pointer v, double beta,
-            Pointer out) {
-        int t = trans ? CblasTrans : CblasNoTrans;
-        if (dbl) {
-            openblas.cblas_dgemv(CblasRowMajor, t, rows, cols, alpha, (DoublePointer) a, lda, (DoublePointer) v, 1,
-                    beta, (DoublePointer) out, 1);
-        } else {
-            openblas.cblas_sgemv(CblasRowMajor, t, rows, cols, (float) alpha, (FloatPointer) a, lda, (FloatPointer) v,
-                    1, (float) beta, (FloatPointer) out, 1);
-        }
-    }
-
-    /** C ← alpha·op(A)·B + beta·C with op(A) of shape rows×k and C rows×cols. */
-    private void gemm(boolean transA, int rows, int cols, int k, double alpha, Pointer a, int lda, Pointer bm,
-            int ldb, double beta, Pointer c, int ldc) {
-        int t = transA ? CblasTrans : CblasNoTrans;
-        if (dbl) {
-            openblas.cblas_dgemm(CblasRowMajor, t, CblasNoTrans, rows, cols, k, alpha, (DoublePointer) a, lda,
-                    (DoublePointer) bm, ldb, beta, (DoublePointer) c, ldc);
-        } else {
-            openblas.cblas_sgemm(CblasRowMajor, t, CblasNoTrans, rows, cols, k, (float) alpha, (FloatPointer) a, lda,
-                    (FloatPointer) bm, ldb, (float) beta, (FloatPointer) c, ldc);
-        }
-    }
-
-    /** A ← A + x·yᵀ for the rows×cols matrix A (row-major, lda = cols), alpha 1. */
-    private void ger(int rows, int cols, Pointer x, Pointer y, Pointer a) {
-        if (dbl) {
-            openblas.cblas_dger(CblasRowMajor, rows, cols, 1.0, (DoublePointer) x, 1, (DoublePointer) y, 1,
-                    (DoublePointer) a, cols);
-        } else {
-            openblas.cblas_sger(CblasRowMajor, rows, cols, 1f, (FloatPointer) x, 1, (FloatPointer) y, 1, (FloatPointer) a,
-                    cols);
-        }
-    }
-
-    /** y ← y + alpha·x over len elements. */
-    private void axpy(int len, double alpha, Pointer x, Pointer y) {
-        if (dbl) {
-            openblas.cblas_daxpy(len, alpha, (DoublePointer) x, 1, (DoublePointer) y, 1);
-        } else {
-            openblas.cblas_saxpy(len, (float) alpha, (FloatPointer) x, 1, (FloatPointer) y, 1);
-        }
-    }
-
-    /** Σ aᵢbᵢ, accumulated in double also for float32 (dsdot). */
-    private double dot(int len, Pointer a, Pointer b) {
-        return dbl ? openblas.cblas_ddot(len, (DoublePointer) a, 1, (DoublePointer) b, 1)
-                : openblas.cblas_dsdot(len, (FloatPointer) a, 1, (FloatPointer) b, 1);
     }
 }

@@ -19,16 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A prefetch is used only when the next call asks for exactly the rows that were requested (same
  * order array, start + b, b); otherwise the call cancels it, waits for the chunks in flight and gathers
- * itself. The helper spins briefly between requests, then parks, and ends after {@link #IDLE_NANOS}
+ * itself. The helper spins briefly between requests, then parks, and ends after {@link Tuning#GATHER_IDLE_NANOS}
  * without work, so an abandoned gather leaks no thread. Nothing is allocated per batch.
  */
 final class RowGather implements Runnable {
-    /** Batches of at least this many bytes of X are prefetched: below it the hand-off costs more than it hides. */
-    static final long PREFETCH_MIN_BYTES = 32 * 1024;
-    /** Bytes of X per claimed chunk: a few microseconds of copying, far more than a claim costs. */
-    static final int CHUNK_BYTES = 8 * 1024;
-    private static final long IDLE_NANOS = 200_000_000L;
-    private static final long SPIN_NANOS = 50_000L;
+    // Sizes and times: Tuning.PREFETCH_MIN_BYTES (below it the hand-off costs more than it hides),
+    // GATHER_CHUNK_BYTES (a few microseconds of copying, far more than a claim costs), the spin and idle times.
 
     private final Copier mine; // the caller's buffers
     private final Copier helpers; // the helper's duplicates (a ByteBuffer is not shared between threads)
@@ -69,8 +65,8 @@ final class RowGather implements Runnable {
         this.helpers = new Copier(HostMemory.threadViews(xRows), xPerChunk, xRowBytes, HostMemory.threadViews(yRows),
                 yPerChunk, yRowBytes, HostMemory.threadViews(xSlots), HostMemory.threadViews(ySlots));
         this.xRowBytes = xRowBytes;
-        this.chunk = Math.max(1, CHUNK_BYTES / xRowBytes);
-        this.prefetch = (long) maxBatch * xRowBytes >= PREFETCH_MIN_BYTES;
+        this.chunk = Math.max(1, Tuning.GATHER_CHUNK_BYTES / xRowBytes);
+        this.prefetch = (long) maxBatch * xRowBytes >= Tuning.PREFETCH_MIN_BYTES;
         this.slotArrays = slotArrays;
     }
 
@@ -94,7 +90,7 @@ final class RowGather implements Runnable {
         slot = s;
         int next = start + b;
         int nb = Math.min(nextB, order.length - next);
-        if (prefetch && nb > 0 && (long) nb * xRowBytes >= PREFETCH_MIN_BYTES) {
+        if (prefetch && nb > 0 && (long) nb * xRowBytes >= Tuning.PREFETCH_MIN_BYTES) {
             request(order, next, nb, 1 - s);
         }
         return s;
@@ -186,9 +182,9 @@ final class RowGather implements Runnable {
                 continue;
             }
             long idle = System.nanoTime() - idleSince;
-            if (idle < SPIN_NANOS) {
+            if (idle < Tuning.GATHER_SPIN_NANOS) {
                 Thread.onSpinWait();
-            } else if (idle < IDLE_NANOS) {
+            } else if (idle < Tuning.GATHER_IDLE_NANOS) {
                 LockSupport.parkNanos(this, 1_000_000L);
             } else {
                 synchronized (lock) {

@@ -232,7 +232,7 @@ public final class Trainer {
                 src, kind, config.explainDivergence());
         EpochLoop.Evaluation eval = EpochLoop.Evaluation.NONE;
         if (test != null) {
-            GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.batchSize(), 4096)));
+            GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.batchSize(), Tuning.EVAL_BATCH)));
             eval = new EpochLoop.Evaluation(k::mse, test.size());
         }
         return loop.run(src, block, eval, c == null ? EpochLoop.Start.fresh() : EpochLoop.Start.of(c), ck, listeners);

@@ -1,6 +1,5 @@
 package dev.descent.host;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
@@ -58,16 +57,6 @@ public final class Lapack {
         openblas.cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, rows, 1.0, a, d, 1.0, c, d);
     }
 
-    /**
-     * C ← op(A)·B + beta·C for op(A) rows×k (A stored k×rows when transposed), B k×cols, C rows×cols, row-major
-     * with the leading dimensions given (beta 0 overwrites C, 1 accumulates into it). A, B: not modified.
-     * C: modified.
-     */
-    public static void gemm(boolean transA, int rows, int cols, int k, DoublePointer a, int lda, DoublePointer b,
-            int ldb, double beta, DoublePointer c, int ldc) {
-        openblas.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, rows, cols, k, 1.0, a, lda,
-                b, ldb, beta, c, ldc);
-    }
 
     /** Copies the upper triangle onto the lower one, making a d×d matrix whole (d² &lt; 2³¹). a: modified. */
     public static void symmetrize(DoublePointer a, int d) {

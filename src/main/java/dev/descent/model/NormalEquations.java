@@ -1,5 +1,6 @@
 package dev.descent.model;
 
+import dev.descent.host.Blas;
 import dev.descent.host.Lapack;
 import dev.descent.host.MemoryBudget;
 import java.nio.DoubleBuffer;
@@ -122,7 +123,7 @@ public final class NormalEquations {
             block.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, nx)).assign(xs);
             yBlock.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(ys);
             Lapack.syrkUpper(rows, d, blockPtr, a); // A += [Xs 1]ᵀ[Xs 1]
-            Lapack.gemm(true, d, ny, rows, blockPtr, d, yPtr, ny, 1.0, c, ny); // C += [Xs 1]ᵀYs
+            Blas.F64.gemm(true, d, ny, rows, 1.0, blockPtr, d, yPtr, ny, 1.0, c, ny); // C += [Xs 1]ᵀYs
         }
         Lapack.symmetrize(a, d);
         return new NormalEquations(a, c, d, ny, n, x, y);
@@ -197,7 +198,7 @@ public final class NormalEquations {
         try (DoublePointer v = copy(a, (long) d * d); DoublePointer t = Lapack.allocate((long) d * m)) {
             double[] lambda = Lapack.eigenvectors(v, d); // A = V·diag(λ)·Vᵀ, ascending
             double tol = Math.max(n, d) * Math.ulp(1.0) * Math.max(0, lambda[d - 1]);
-            Lapack.gemm(true, d, m, d, v, d, c, m, 0.0, t, m); // T = Vᵀ·C
+            Blas.F64.gemm(true, d, m, d, 1.0, v, d, c, m, 0.0, t, m); // T = Vᵀ·C
             DoubleBuffer tb = t.asBuffer();
             int rank = 0;
             for (int k = 0; k < d; k++) { // T ← diag(1/λ)·T over the kept λ, rows of the others zeroed
@@ -208,7 +209,7 @@ public final class NormalEquations {
                 }
             }
             DoublePointer theta = Lapack.allocate((long) d * m);
-            Lapack.gemm(false, d, m, d, v, d, t, m, 0.0, theta, m); // θ = V·T
+            Blas.F64.gemm(false, d, m, d, 1.0, v, d, t, m, 0.0, theta, m); // θ = V·T
             return new Solution(toArray(theta, d, m), rank, d, Method.EIGEN);
         }
     }

@@ -1,16 +1,13 @@
 package dev.descent.optim;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Level-1 BLAS on whole contiguous buffers: y ← a·x + y, x ← a·x, y ← x. On the CPU backend it calls
- * OpenBLAS directly on the arrays' memory through pointers cached per array (no allocation per call:
+ * {@link dev.descent.host.Blas} on the arrays' memory through pointers cached per array (no allocation per call:
  * ND4J's BLAS wrapper allocates about 400 bytes a call); on other backends it goes through ND4J's
  * wrapper (cuBLAS on CUDA). One instance per optimizer: the cache is not shared between threads.
  */
@@ -25,10 +22,8 @@ final class Blas {
     void axpy(double a, INDArray x, INDArray y) {
         if (!direct || !contiguous(x) || !contiguous(y)) {
             Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
-        } else if (y.dataType() == DataType.DOUBLE) {
-            openblas.cblas_daxpy((int) y.length(), a, (DoublePointer) pointer(x), 1, (DoublePointer) pointer(y), 1);
         } else {
-            openblas.cblas_saxpy((int) y.length(), (float) a, (FloatPointer) pointer(x), 1, (FloatPointer) pointer(y), 1);
+            dev.descent.host.Blas.of(y.dataType()).axpy((int) y.length(), a, pointer(x), pointer(y));
         }
     }
 
@@ -36,10 +31,8 @@ final class Blas {
     void scal(double a, INDArray x) {
         if (!direct || !contiguous(x)) {
             Nd4j.getBlasWrapper().level1().scal(x.length(), a, x);
-        } else if (x.dataType() == DataType.DOUBLE) {
-            openblas.cblas_dscal((int) x.length(), a, (DoublePointer) pointer(x), 1);
         } else {
-            openblas.cblas_sscal((int) x.length(), (float) a, (FloatPointer) pointer(x), 1);
+            dev.descent.host.Blas.of(x.dataType()).scal((int) x.length(), a, pointer(x));
         }
     }
 
@@ -47,10 +40,8 @@ final class Blas {
     void copy(INDArray x, INDArray y) {
         if (!direct || !contiguous(x) || !contiguous(y)) {
             Nd4j.getBlasWrapper().level1().copy(x, y);
-        } else if (y.dataType() == DataType.DOUBLE) {
-            openblas.cblas_dcopy((int) y.length(), (DoublePointer) pointer(x), 1, (DoublePointer) pointer(y), 1);
         } else {
-            openblas.cblas_scopy((int) y.length(), (FloatPointer) pointer(x), 1, (FloatPointer) pointer(y), 1);
+            dev.descent.host.Blas.of(y.dataType()).copy((int) y.length(), pointer(x), pointer(y));
         }
     }
 
@@ -66,8 +57,7 @@ final class Blas {
                 return pointers[i];
             }
         }
-        Pointer raw = a.data().addressPointer();
-        Pointer p = a.dataType() == DataType.DOUBLE ? new DoublePointer(raw) : new FloatPointer(raw);
+        Pointer p = dev.descent.host.Blas.of(a.dataType()).typed(a.data().addressPointer());
         keys[next] = a;
         pointers[next] = p;
         next = (next + 1) % SLOTS;

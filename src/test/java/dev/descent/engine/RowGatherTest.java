@@ -31,7 +31,7 @@ class RowGatherTest extends SeededTest {
 
     @Test
     void prefetchedBatchesEqualGatheredOnesBitForBit() {
-        assertTrue((long) B * NX * 8 >= RowGather.PREFETCH_MIN_BYTES, "the test must exercise the prefetch");
+        assertTrue((long) B * NX * 8 >= Tuning.PREFETCH_MIN_BYTES, "the test must exercise the prefetch");
         Dataset d = new SyntheticData(N, NX, 3, 0.1, DataType.DOUBLE, 5).generate().data();
         GradientKernel inSequence = KernelKind.BLAS.create(d, B);
         GradientKernel reversed = KernelKind.BLAS.create(d, B);
@@ -65,7 +65,7 @@ class RowGatherTest extends SeededTest {
     @Test
     void batchesOfSeveralBlocksMatchTheNd4jKernel() {
         int b = 1000; // 1000 rows × 64 × 8 bytes: 3 blocks of at most BLOCK_BYTES
-        assertTrue((long) b * NX * 8 > 2L * CpuBlasKernel.BLOCK_BYTES, "the test must span several blocks");
+        assertTrue((long) b * NX * 8 > 2L * Tuning.BLOCK_BYTES, "the test must span several blocks");
         Dataset d = new SyntheticData(2500, NX, 2, 0.1, DataType.DOUBLE, 8).generate().data();
         GradientKernel blas = KernelKind.BLAS.create(d, b);
         GradientKernel nd4j = KernelKind.ND4J.create(d, b);
@@ -118,7 +118,7 @@ class RowGatherTest extends SeededTest {
             yChunks[k] = y.slice(k * perChunk * 4, perChunk * 4).order(ByteOrder.nativeOrder());
         }
         RowGather g = new RowGather(xChunks, perChunk, rowBytes, yChunks, perChunk, 4, xs, ys, maxBatch, null);
-        assertTrue(128L * rowBytes >= RowGather.PREFETCH_MIN_BYTES && 127L * rowBytes < RowGather.PREFETCH_MIN_BYTES);
+        assertTrue(128L * rowBytes >= Tuning.PREFETCH_MIN_BYTES && 127L * rowBytes < Tuning.PREFETCH_MIN_BYTES);
         java.util.Random rnd = new java.util.Random(SEED);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,38 @@
+package dev.descent.engine;
+
+/**
+ * The engine's tuning constants, in one place (as EJML keeps its thresholds): sizes picked by measurement
+ * on x86-64 machines with 512 KiB–2 MiB of L2 per core (docs/performance.md). None changes a result's
+ * bits except where said; they move only the speed.
+ */
+public final class Tuning {
+    private Tuning() {
+    }
+
+    /**
+     * Rows of a large batch are processed in blocks of at most this many bytes of X, small enough to stay
+     * in L2 between the forward and the backward product. Changes the float rounding of the gradient's
+     * accumulation for batches larger than a block, so it is part of a run's bits.
+     */
+    public static final int BLOCK_BYTES = 192 * 1024;
+
+    /** The least rows per block, whatever nX. */
+    public static final int BLOCK_MIN_ROWS = 64;
+
+    /**
+     * A shuffled batch is gathered one block ahead on a helper thread only when it holds at least this many
+     * bytes of X: below it the hand-off costs more than it hides.
+     */
+    public static final long PREFETCH_MIN_BYTES = 32 * 1024;
+
+    /** Bytes of X per chunk the gather's threads claim: a few microseconds of copying, far more than a claim costs. */
+    public static final int GATHER_CHUNK_BYTES = 8 * 1024;
+
+    /** The gather helper spins this long for work before it yields, then sleeps after {@link #GATHER_IDLE_NANOS}. */
+    public static final long GATHER_SPIN_NANOS = 50_000L;
+
+    public static final long GATHER_IDLE_NANOS = 200_000_000L;
+
+    /** The test set is evaluated in batches of at least this many rows (the training batch size when larger). */
+    public static final int EVAL_BATCH = 4096;
+}
