@@ -4,22 +4,13 @@ import dev.descent.analysis.StepSizes;
 import dev.descent.model.NormalEquations;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code descent analyze}: the MSE Hessian's spectrum and the step sizes that follow. */
-@Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "The MSE Hessian's spectrum and the step sizes that follow.",
+@Command(name = "analyze", header = "The MSE Hessian's spectrum and the step sizes that follow.",
         description = "Computes the Hessian of the MSE, H = (2/(N·m))·[X 1]ᵀ[X 1] (the same for every output), its eigenvalues, condition number, and the step sizes that follow, each named with the parametrization it is in.")
-final class AnalyzeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    DataOptions data = new DataOptions();
+final class AnalyzeCommand extends DataCommand {
 
     @picocli.CommandLine.Option(names = {"-m", "--momentum"},
             description = "μ (β for ema) at which each momentum form's stable rate is printed (default: ${DEFAULT-VALUE}).")
@@ -59,7 +50,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!(momentum >= 0 && momentum < 1) || !(dampening >= 0 && dampening < 1)) {
             throw new IllegalArgumentException("--momentum and --dampening must be in [0, 1), got " + momentum + " and " + dampening);
         }
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         DataOptions.Prepared d = data.prepare();
         long t0 = System.nanoTime();
         NormalEquations ne = NormalEquations.of(d.train().x(), d.train().y());

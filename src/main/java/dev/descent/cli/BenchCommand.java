@@ -15,22 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent bench}: whole epochs over a grid, against DL4J and the machine's own limits. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Epochs over a grid of shapes beside DL4J and the machine's limits.",
+@Command(name = "bench", header = "Epochs over a grid of shapes beside DL4J and the machine's limits.",
         description = "Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's rows on two threads, as the engine gathers (random-access bound), and a square gemm (FLOP/s).")
-final class BenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class BenchCommand extends DescentCommand {
 
     @Option(names = {"-n", "--rows"}, description = "Rows N of each synthetic dataset (default: ${DEFAULT-VALUE}).")
     long rows = 1_000_000;
@@ -102,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         Optimizer optimizer = opt.create();
         if (noDl4j && dl4jRows != 0) {
             throw new IllegalArgumentException("--no-dl4j and --dl4j-rows exclude each other");

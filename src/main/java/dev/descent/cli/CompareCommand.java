@@ -17,23 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code descent compare}: the engine against DL4J's single Dense layer, side by side. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "The engine against DL4J's single Dense layer on the same batches.",
+@Command(name = "compare", header = "The engine against DL4J's single Dense layer on the same batches.",
         description = "Trains the engine and a DL4J single-Dense-layer network (OutputLayer, identity, MSE) from the same W, B on the same batches in the same order, and reports per epoch both losses, max |ΔW|, max |ΔB|, times and the speed ratio. Writes compare.json and compare.png.")
-final class CompareCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    DataOptions data = new DataOptions();
+final class CompareCommand extends DataCommand {
 
     @Mixin
     OptimizerOptions opt = new OptimizerOptions();
@@ -52,7 +43,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         Optimizer optimizer = opt.create();
         data.validate();
         if (training.tolerance != 0) {

@@ -6,21 +6,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code descent figure ema}: the moving average of a noisy gradient, as in the seed article. */
-@Command(name = "figure", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Explanatory figures (ema: a moving average of a noisy gradient).",
+@Command(name = "figure", header = "Explanatory figures (ema: a moving average of a noisy gradient).",
         description = "Draws explanatory figures. ema: a 1-D Gaussian random walk (a stand-in for a noisy gradient component) and its exponential moving average ⟨g⟩ ← β⟨g⟩ + (1−β)g, ⟨g⟩₀ = 0, for each --beta.")
-final class FigureCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class FigureCommand extends DescentCommand {
 
     @Parameters(index = "0", paramLabel = "ema", description = "The figure (ema).")
     String which;
@@ -79,8 +73,8 @@ final class FigureCommand implements Callable<Integer> {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         Plots.savePng(chart, dir.resolve("ema.png"));
         Plots.saveStack(List.of(Plots.Panel.of(chart)), dir.resolve("ema.svg"), true);
-        spec.commandLine().getOut().println("wrote " + dir.resolve("ema.png") + " and ema.svg");
-        spec.commandLine().getOut().flush();
+        out().println("wrote " + dir.resolve("ema.png") + " and ema.svg");
+        out().flush();
         return ExitCodes.OK;
     }
 }

@@ -12,22 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code descent generate}: writes datasets to .npz, .npy or .csv. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Writes a dataset: make-regression, synthetic or job-duration.",
+@Command(name = "generate", header = "Writes a dataset: make-regression, synthetic or job-duration.",
         description = "Writes a dataset: make-regression (scikit-learn's make_regression, through a reimplementation of numpy's RandomState), synthetic (descent's own generator, the same bits as train --rows with the same options), or job-duration (a timing log: runtime roughly proportional to the number of examples, with noise).")
-final class GenerateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class GenerateCommand extends DescentCommand {
 
     @Option(names = "--kind", paramLabel = "make-regression|synthetic|job-duration", description = "What to generate (default: ${DEFAULT-VALUE}).")
     String kind = "make-regression";
@@ -153,7 +147,7 @@ final class GenerateCommand implements Callable<Integer> {
             INDArray yy = y.rank() == 1 ? y.reshape(y.length(), 1) : y;
             RunFiles.writeCsv(out, List.of(names), Nd4j.hstack(x, yy.castTo(x.dataType())));
         }
-        PrintWriter p = spec.commandLine().getOut();
+        PrintWriter p = out();
         p.printf(Locale.ROOT, "wrote %s: %s, %d rows%n", out, kind, x.rows());
         p.flush();
         return ExitCodes.OK;
@@ -179,7 +173,7 @@ final class GenerateCommand implements Callable<Integer> {
                 Npy.writeData(yo, rows == yb.rows() ? yb : yb.get(part, org.nd4j.linalg.indexing.NDArrayIndex.all()));
             }
         }));
-        PrintWriter p = spec.commandLine().getOut();
+        PrintWriter p = out();
         p.printf(Locale.ROOT, "wrote %s and %s: synthetic, %d rows, %d features, %d targets in %.1f s (written block by block)%n",
                 out, outY, nSamples, nFeatures, nTargets, (System.nanoTime() - t0) / 1e9);
         p.flush();

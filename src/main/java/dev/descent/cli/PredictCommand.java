@@ -8,22 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code descent predict}: y = X·W + B for a saved model. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Predictions of a saved model for the rows of a data file.",
+@Command(name = "predict", header = "Predictions of a saved model for the rows of a data file.",
         description = "Writes predictions y = X·W + B of a saved model for the rows of a data file (.csv or .npy by the output's extension).")
-final class PredictCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class PredictCommand extends DescentCommand {
 
     @Mixin
     ModelDataOptions in = new ModelDataOptions();
@@ -63,7 +57,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             RunFiles.writeCsv(output, names, p);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.printf("wrote %d predictions to %s%n", p.rows(), output);
         out.flush();
         return ExitCodes.OK;

@@ -38,8 +38,8 @@ final class StreamTraining {
 
     StreamTraining(TrainCommand cmd) {
         this.cmd = cmd;
-        this.o = cmd.spec.commandLine().getOut();
-        this.err = cmd.spec.commandLine().getErr();
+        this.o = cmd.out();
+        this.err = cmd.err();
     }
 
     int run(Checkpoint resumeFrom) throws IOException {

@@ -13,26 +13,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code descent surface}: several learning rates' trajectories on one loss surface, as the seed articles draw them. */
-@Command(name = "surface", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Trajectories of several learning rates on one loss surface.",
+@Command(name = "surface", header = "Trajectories of several learning rates on one loss surface.",
         description = "Trains a one-feature, one-output model from the same start once per --lr and draws every trajectory"
                 + " (W, B after each epoch) on the MSE surface over (w, b), over the ranges given or fitted to the paths."
                 + " Writes surface.png and surface.svg.")
-final class SurfaceCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    DataOptions data = new DataOptions();
+final class SurfaceCommand extends DataCommand {
 
     @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE", description = "Learning rates, one trajectory each.")
     List<Double> rates;
@@ -66,7 +57,7 @@ final class SurfaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         double[] wr = range(wRange, "--w-range");
         double[] br = range(bRange, "--b-range");
         Optimizers.canonical(optimizer);

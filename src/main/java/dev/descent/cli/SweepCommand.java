@@ -20,23 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code descent sweep}: a (learning rate, momentum) grid trained in one pass; heat map and optimum. */
-@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "A (learning rate, momentum) grid trained in one pass; a loss map.",
+@Command(name = "sweep", header = "A (learning rate, momentum) grid trained in one pass; a loss map.",
         description = "Trains every (learning rate, momentum) pair of a grid together, one pass over the data per epoch (one gemm per batch for all models), and writes the final-loss grid (sweep.csv, sweep.json) and a heat map with the best momentum per learning rate (sweep.png, sweep.svg). Diverged models are marked and frozen.")
-final class SweepCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    DataOptions data = new DataOptions();
+final class SweepCommand extends DataCommand {
 
     @Mixin
     TrainingOptions training = new TrainingOptions();
@@ -68,7 +59,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         if (parametrization != null) {
             optimizer = switch (parametrization) {
                 case "ema" -> "ema";

@@ -12,24 +12,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code descent train}: trains a linear model on a file or synthetic data and records the run. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Trains y = X·W + B on a data file or on seeded synthetic data.",
+@Command(name = "train", header = "Trains y = X·W + B on a data file or on seeded synthetic data.",
         description = "Trains y = X·W + B by mini-batch gradient descent on a CSV, .npy or .npz file, or on seeded synthetic data (X ~ N(0,1), true W, B ~ N(0,1), Gaussian noise). Writes history.csv, summary.json, loss.png/svg and the model (model/W.npy, model/B.npy, model/model.json) to the output directory.")
-final class TrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    DataOptions data = new DataOptions();
+final class TrainCommand extends DataCommand {
 
     @Mixin
     OptimizerOptions opt = new OptimizerOptions();
@@ -85,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
         if (stream) {
             return new StreamTraining(this).run(resumeFrom);
         }
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         // Everything that needs no data is checked before any expensive work.
         Optimizer optimizer = opt.create();
         data.validate();
@@ -205,8 +196,8 @@ final class TrainCommand implements Callable<Integer> {
         a.addAll(java.util.List.of("--out", resume.toString(), "--progress", progress));
         TrainCommand t = new TrainCommand();
         picocli.CommandLine cl = new picocli.CommandLine(t);
-        cl.setOut(spec.commandLine().getOut());
-        cl.setErr(spec.commandLine().getErr());
+        cl.setOut(out());
+        cl.setErr(err());
         cl.parseArgs(a.toArray(String[]::new));
         return t.run(c);
     }

@@ -40,8 +40,8 @@ final class TrainOutputs {
 
     TrainOutputs(TrainCommand cmd, Path dir, DataOptions.Prepared d, Backend backend, Optimizer optimizer, Trainer.Config config) {
         this.cmd = cmd;
-        this.o = cmd.spec.commandLine().getOut();
-        this.err = cmd.spec.commandLine().getErr();
+        this.o = cmd.out();
+        this.err = cmd.err();
         this.dir = dir;
         this.d = d;
         this.backend = backend;

@@ -22,34 +22,21 @@ public interface Batches extends AutoCloseable {
         public int size;
     }
 
-    /** The training set's size and shape: rows, nX, nY, dtype. */
-    record Shape(long rows, int inputs, int outputs, DataType dataType) {
+    /** The training set's size and shape, and how an epoch is cut: batch size, batches and rows per epoch. */
+    record Layout(long rows, int inputs, int outputs, DataType dataType, int batchSize, int batches, long rowsPerEpoch) {
     }
 
-    Shape shape();
+    Layout layout();
 
-    /** Training rows. */
-    default long rows() {
-        return shape().rows();
+    /** The whole training set, when it is in memory; else null. */
+    default Dataset whole() {
+        return null;
     }
 
-    default int inputs() {
-        return shape().inputs();
+    /** What a checkpoint must record about the batching beyond the loop's own options. */
+    default Map<String, Object> describe() {
+        return Map.of();
     }
-
-    default int outputs() {
-        return shape().outputs();
-    }
-
-    default DataType dataType() {
-        return shape().dataType();
-    }
-
-    int batchSize();
-
-    int batches();
-
-    long rowsPerEpoch();
 
     /** The buffers that batches are drawn from; their contents change as the source moves on. */
     List<Dataset> buffers();
@@ -60,11 +47,6 @@ public interface Batches extends AutoCloseable {
     /** Batch k of the current epoch. The buffer it names holds its rows until the next call. */
     Batch batch(int k);
 
-    /** The whole training set, when it is in memory; else null. */
-    Dataset whole();
-
-    /** What a checkpoint must record about the batching beyond the loop's own options. */
-    Map<String, Object> describe();
 
     @Override
     default void close() {

@@ -52,12 +52,8 @@ final class CpuBlasKernel implements TiledKernel {
     private final Pointer onesPtr;
     private final Pointer xView; // moved over X for contiguous batches
 
-    private INDArray lastTheta;
-    private Pointer thetaW;
-    private Pointer thetaB;
-    private INDArray lastGrad;
-    private Pointer gradW;
-    private Pointer gradB;
+    private final Bound boundTheta = new Bound("θ");
+    private final Bound boundGrad = new Bound("gradient");
 
     CpuBlasKernel(Dataset data, int maxBatch) {
         this(data, maxBatch, 1);
@@ -138,8 +134,8 @@ final class CpuBlasKernel implements TiledKernel {
 
     @Override
     public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad) {
-        bind(theta);
-        bindGrad(grad);
+        boundTheta.to(theta);
+        boundGrad.to(grad);
         double scale = 2.0 / ((double) b * m);
         double sq = 0;
         // A large batch is done in blocks of rows small enough to stay in L2 between the forward and the
@@ -156,19 +152,19 @@ final class CpuBlasKernel implements TiledKernel {
             sq += blas.dot(bs * mt, rPtr, rPtr);
             // gW = (2/(b·m)) · Xbᵀ·r
             if (mt == 1) {
-                blas.gemv(true, bs, nx, scale, xbp, nx, rPtr, beta, gradW);
+                blas.gemv(true, bs, nx, scale, xbp, nx, rPtr, beta, boundGrad.w);
             } else {
-                blas.gemm(true, nx, mt, bs, scale, xbp, nx, rPtr, mt, beta, gradW, mt);
+                blas.gemm(true, nx, mt, bs, scale, xbp, nx, rPtr, mt, beta, boundGrad.w, mt);
             }
             // gB = (2/(b·m)) · rᵀ·1
-            blas.gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, gradB);
+            blas.gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, boundGrad.b);
         }
         return sq / ((double) b * mt);
     }
 
     @Override
     public double squaredError(INDArray theta, int start, int b) {
-        bind(theta);
+        boundTheta.to(theta);
         Pointer xbp = loadBatch(null, start, b, 0);
         forward(xbp, b);
         return blas.dot(b * mt, rPtr, rPtr);
@@ -181,7 +177,7 @@ final class CpuBlasKernel implements TiledKernel {
 
     @Override
     public void columnSquaredErrors(INDArray theta, int start, int b, double[] sums) {
-        bind(theta);
+        boundTheta.to(theta);
         forward(loadBatch(null, start, b, 0), b);
         for (int i = 0; i < b; i++) {
             for (int c = 0; c < mt; c++) {
@@ -194,11 +190,11 @@ final class CpuBlasKernel implements TiledKernel {
     /** R ← Xb·W + B − Yb for the rows loaded by {@link #loadBatch} ({@code xbp} and {@link #ybp}). */
     private void forward(Pointer xbp, int b) {
         if (mt == 1) {
-            blas.gemv(false, b, nx, 1.0, xbp, nx, thetaW, 0.0, rPtr);
+            blas.gemv(false, b, nx, 1.0, xbp, nx, boundTheta.w, 0.0, rPtr);
         } else {
-            blas.gemm(false, b, mt, nx, 1.0, xbp, nx, thetaW, mt, 0.0, rPtr, mt);
+            blas.gemm(false, b, mt, nx, 1.0, xbp, nx, boundTheta.w, mt, 0.0, rPtr, mt);
         }
-        blas.ger(b, mt, onesPtr, thetaB, rPtr); // R ← R + 1·Bᵀ
+        blas.ger(b, mt, onesPtr, boundTheta.b, rPtr); // R ← R + 1·Bᵀ
         if (tile == 1) {
             blas.axpy(b * m, -1.0, ybp, rPtr); // R ← R − Yb, rows of Yb and R alike m wide
         } else {
@@ -223,26 +219,26 @@ final class CpuBlasKernel implements TiledKernel {
         return xbPtr[slot];
     }
 
-    private void bind(INDArray theta) {
-        if (theta == lastTheta) {
-            return;
-        }
-        check(theta, "θ");
-        BytePointer p = HostMemory.pointer(theta);
-        thetaW = typed(p);
-        thetaB = typed(p).position((long) nx * mt);
-        lastTheta = theta;
-    }
+    /** Typed pointers to the W rows and the B row of a [W; B] matrix, rebound only when the array changes. */
+    private final class Bound {
+        private final String what;
+        private INDArray array;
+        Pointer w;
+        Pointer b;
 
-    private void bindGrad(INDArray grad) {
-        if (grad == lastGrad) {
-            return;
+        Bound(String what) {
+            this.what = what;
         }
-        check(grad, "gradient");
-        BytePointer p = HostMemory.pointer(grad);
-        gradW = typed(p);
-        gradB = typed(p).position((long) nx * mt);
-        lastGrad = grad;
+
+        void to(INDArray a) {
+            if (a != array) {
+                check(a, what);
+                BytePointer p = HostMemory.pointer(a);
+                w = typed(p);
+                b = typed(p).position((long) nx * mt);
+                array = a;
+            }
+        }
     }
 
     private void check(INDArray a, String what) {

@@ -89,9 +89,10 @@ public final class EpochLoop {
 
     /** What must match for a resume: the optimizer (its hyperparameters' text), batching, seed, rule, shapes, dtype. */
     public Map<String, Object> describe(String optimizer, Batches src) {
+        Batches.Layout l = src.layout();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("optimizer", optimizer);
-        m.put("batch_size", src.batchSize());
+        m.put("batch_size", l.batchSize());
         m.put("shuffle", config.shuffle());
         m.put("drop_last", config.dropLast());
         m.put("seed", config.seed());
@@ -99,10 +100,10 @@ public final class EpochLoop {
         if (config.stopRule() != Trainer.StopRule.EPOCH_LOSS) { // recorded only when not the default: older checkpoints match
             m.put("stop_rule", config.stopRule().name());
         }
-        m.put("train_rows", src.rows());
-        m.put("inputs", src.inputs());
-        m.put("outputs", src.outputs());
-        m.put("dtype", src.dataType().toString());
+        m.put("train_rows", l.rows());
+        m.put("inputs", l.inputs());
+        m.put("outputs", l.outputs());
+        m.put("dtype", l.dataType().toString());
         m.putAll(src.describe());
         return m;
     }
@@ -118,9 +119,10 @@ public final class EpochLoop {
         if (ck != null) {
             runInfo.putAll(ck.runInfo());
         }
-        int batches = src.batches();
-        TrainingInfo info = new TrainingInfo(src.rows(), test.rows(), src.inputs(), src.outputs(), src.dataType(),
-                src.batchSize(), batches, config.epochs(), block.describe(), config.kernel().resolve());
+        Batches.Layout layout = src.layout();
+        int batches = layout.batches();
+        TrainingInfo info = new TrainingInfo(layout.rows(), test.rows(), layout.inputs(), layout.outputs(), layout.dataType(),
+                layout.batchSize(), batches, config.epochs(), block.describe(), config.kernel().resolve());
         for (TrainingListener l : listeners) {
             l.onStart(info);
         }
@@ -180,7 +182,7 @@ public final class EpochLoop {
                 rows += bs;
                 if ((k + 1) % progressEvery == 0) {
                     for (TrainingListener l : listeners) {
-                        l.onProgress(epoch, rows, src.rowsPerEpoch());
+                        l.onProgress(epoch, rows, layout.rowsPerEpoch());
                     }
                 }
                 if (config.stopRule().everyStep() && config.tolerance() > 0) {

@@ -3,40 +3,26 @@ package dev.descent.engine;
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
 import java.util.List;
-import java.util.Map;
 
 /** Batches of a training set held in memory, visited in a {@link BatchOrder} (shuffled per epoch, or in order). */
 public final class MemoryBatches implements Batches {
     private final Dataset data;
     private final BatchOrder order;
     private final Batch batch = new Batch();
-    private final Shape shape;
+    private final Layout layout;
 
     public MemoryBatches(Dataset data, BatchOrder order) {
         this.data = data;
         this.order = order;
-        this.shape = new Shape(data.size(), data.inputs(), data.outputs(), data.dataType());
+        this.layout = new Layout(data.size(), data.inputs(), data.outputs(), data.dataType(), order.batchSize(), order.batches(),
+                order.rowsPerEpoch());
     }
 
     @Override
-    public Shape shape() {
-        return shape;
+    public Layout layout() {
+        return layout;
     }
 
-    @Override
-    public int batchSize() {
-        return order.batchSize();
-    }
-
-    @Override
-    public int batches() {
-        return order.batches();
-    }
-
-    @Override
-    public long rowsPerEpoch() {
-        return order.rowsPerEpoch();
-    }
 
     @Override
     public List<Dataset> buffers() {
@@ -59,10 +45,5 @@ public final class MemoryBatches implements Batches {
     @Override
     public Dataset whole() {
         return data;
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        return Map.of();
     }
 }

@@ -41,7 +41,7 @@ public final class StreamBatches implements Batches {
     private final BatchOrder last;
     private final int[] first;
     private final Batch batch = new Batch();
-    private final Shape shape;
+    private final Layout layout;
     private int[] chunks;
     private int epoch;
     private int pos;
@@ -63,7 +63,6 @@ public final class StreamBatches implements Batches {
             throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
         }
         this.src = src;
-        this.shape = new Shape(src.rows(), src.inputs(), src.outputs(), src.dataType());
         this.b = batchSize;
         this.size = (int) Math.min(Math.max(b, chunkRows / b * b), src.rows());
         this.count = (int) ((src.rows() + size - 1) / size);
@@ -76,6 +75,8 @@ public final class StreamBatches implements Batches {
         int lastRows = rows(count - 1);
         this.last = lastRows == size ? full : new BatchOrder(lastRows, b, shuffle, dropLast, seed);
         this.first = new int[count + 1];
+        this.layout = new Layout(src.rows(), src.inputs(), src.outputs(), src.dataType(), b,
+                (count - 1) * full.batches() + last.batches(), (count - 1) * full.rowsPerEpoch() + last.rowsPerEpoch());
     }
 
     /** Rows per chunk (a multiple of the batch size, or every row when they fit in one chunk). */
@@ -92,24 +93,10 @@ public final class StreamBatches implements Batches {
     }
 
     @Override
-    public Shape shape() {
-        return shape;
+    public Layout layout() {
+        return layout;
     }
 
-    @Override
-    public int batchSize() {
-        return b;
-    }
-
-    @Override
-    public int batches() {
-        return (count - 1) * full.batches() + last.batches();
-    }
-
-    @Override
-    public long rowsPerEpoch() {
-        return (count - 1) * full.rowsPerEpoch() + last.rowsPerEpoch();
-    }
 
     @Override
     public List<Dataset> buffers() {
@@ -149,11 +136,6 @@ public final class StreamBatches implements Batches {
         batch.start = j * b;
         batch.size = inChunk.size(j);
         return batch;
-    }
-
-    @Override
-    public Dataset whole() {
-        return null;
     }
 
     @Override

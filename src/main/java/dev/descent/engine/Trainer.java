@@ -232,7 +232,7 @@ public final class Trainer {
                 src, kind, config.explainDivergence());
         EpochLoop.Evaluation eval = EpochLoop.Evaluation.NONE;
         if (test != null) {
-            GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.batchSize(), Tuning.EVAL_BATCH)));
+            GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.layout().batchSize(), Tuning.EVAL_BATCH)));
             eval = new EpochLoop.Evaluation(k::mse, test.size());
         }
         return loop.run(src, block, eval, c == null ? EpochLoop.Start.fresh() : EpochLoop.Start.of(c), ck, listeners);
@@ -243,9 +243,9 @@ public final class Trainer {
      * optimizer's, the batching's, the data's shape) must match this run's.
      */
     static void checkResume(Checkpoint c, Optimizer optimizer, EpochLoop loop, Batches src, Config config) {
-        if (c.theta().dataType() != src.dataType()) {
+        if (c.theta().dataType() != src.layout().dataType()) {
             throw new IllegalArgumentException("the checkpoint holds " + c.theta().dataType() + " parameters but the data is "
-                    + src.dataType());
+                    + src.layout().dataType());
         }
         java.util.Map<String, Object> mine = loop.describe(optimizer.copy().hyperparameters().toString(), src);
         for (var e : mine.entrySet()) {

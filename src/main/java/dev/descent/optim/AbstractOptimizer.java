@@ -21,12 +21,18 @@ abstract class AbstractOptimizer implements Optimizer {
     protected final double momentum;
     private final BlasArithmetic blas = new BlasArithmetic();
     private final int stateCount;
+    private final String name;
     protected INDArray[] state = new INDArray[0];
     /** True until the first step after init/reset (PyTorch's "buffer is None"). */
     private boolean fresh = true;
 
-    AbstractOptimizer(Schedule schedule, int stateCount, double momentum, String what) {
+    /**
+     * @param what what the momentum is called in errors ("momentum", "momentum β")
+     * @param name the command-line name
+     */
+    AbstractOptimizer(Schedule schedule, int stateCount, double momentum, String what, String name) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.name = name;
         this.stateCount = stateCount;
         this.momentum = requireMomentum(momentum, what);
     }
@@ -92,6 +98,11 @@ abstract class AbstractOptimizer implements Optimizer {
     }
 
     @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
     public Schedule schedule() {
         return schedule;
     }
@@ -105,16 +116,6 @@ abstract class AbstractOptimizer implements Optimizer {
     static void kerasVelocity(Arithmetic a, int v) {
         a.scal(Coefficient.MU, v);
         a.axpy(Coefficient.MINUS_RATE, Arithmetic.GRAD, v);
-    }
-
-    /** PyTorch's momentum buffer in slot b: b₁ = g on the first step, then b ← μb + (1−τ)g. */
-    static void torchBuffer(Arithmetic a, int b, boolean fresh, Coefficient oneMinusDampening) {
-        if (fresh) {
-            a.copy(Arithmetic.GRAD, b);
-        } else {
-            a.scal(Coefficient.MU, b);
-            a.axpy(oneMinusDampening, Arithmetic.GRAD, b);
-        }
     }
 
     @Override

@@ -11,7 +11,7 @@ public final class EmaMomentum extends AbstractOptimizer {
     private static final int AVG = Arithmetic.STATE;
 
     public EmaMomentum(Schedule schedule, double beta) {
-        super(schedule, 1, beta, "momentum β");
+        super(schedule, 1, beta, "momentum β", "ema");
     }
 
     public double beta() {
@@ -28,11 +28,6 @@ public final class EmaMomentum extends AbstractOptimizer {
     @Override
     public Optimizer copy() {
         return new EmaMomentum(schedule, momentum);
-    }
-
-    @Override
-    public String name() {
-        return "ema";
     }
 
     /** Heavy ball with lr = λ(1−β) is stable for lr·λmax &lt; 2(1+β). */

@@ -9,7 +9,7 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     private static final int V = Arithmetic.STATE;
 
     public HeavyBallKeras(Schedule schedule, double momentum) {
-        super(schedule, 1, momentum, "momentum");
+        super(schedule, 1, momentum, "momentum", "momentum-keras");
     }
 
     @Override
@@ -21,11 +21,6 @@ public final class HeavyBallKeras extends AbstractOptimizer {
     @Override
     public Optimizer copy() {
         return new HeavyBallKeras(schedule, momentum);
-    }
-
-    @Override
-    public String name() {
-        return "momentum-keras";
     }
 
     @Override

@@ -10,7 +10,7 @@ public final class NesterovKeras extends AbstractOptimizer {
     private static final int V = Arithmetic.STATE;
 
     public NesterovKeras(Schedule schedule, double momentum) {
-        super(schedule, 1, momentum, "momentum");
+        super(schedule, 1, momentum, "momentum", "nesterov-keras");
     }
 
     @Override
@@ -23,11 +23,6 @@ public final class NesterovKeras extends AbstractOptimizer {
     @Override
     public Optimizer copy() {
         return new NesterovKeras(schedule, momentum);
-    }
-
-    @Override
-    public String name() {
-        return "nesterov-keras";
     }
 
     @Override

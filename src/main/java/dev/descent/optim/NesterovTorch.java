@@ -1,30 +1,19 @@
 package dev.descent.optim;
 
-import java.util.Map;
-
 /**
  * Nesterov momentum in PyTorch's form ({@code torch.optim.SGD(momentum=μ, dampening=τ, nesterov=True)}):
  * {@code b ← μb + (1−τ)g} ({@code b₁ = g}), then {@code θ ← θ − lr_t·(g + μb)}. At a constant rate and
  * τ = 0 it gives the same iterates as {@link NesterovKeras}; under a schedule they differ.
  */
-public final class NesterovTorch extends AbstractOptimizer {
-    private static final int B = Arithmetic.STATE;
-    private final double dampening;
-    private final Coefficient oneMinusDampening;
+public final class NesterovTorch extends TorchMomentum {
 
     public NesterovTorch(Schedule schedule, double momentum, double dampening) {
-        super(schedule, 1, momentum, "momentum");
-        this.dampening = requireMomentum(dampening, "dampening");
-        this.oneMinusDampening = Coefficient.of(1 - dampening);
-    }
-
-    public double dampening() {
-        return dampening;
+        super(schedule, momentum, dampening, "nesterov-torch");
     }
 
     @Override
     void update(Arithmetic a, boolean fresh) {
-        torchBuffer(a, B, fresh, oneMinusDampening);                        // b ← μb + (1−τ)g, b₁ = g
+        buffer(a, fresh);                        // b ← μb + (1−τ)g, b₁ = g
         a.axpy(Coefficient.MINUS_RATE, Arithmetic.GRAD, Arithmetic.THETA);  // θ ← θ − lr·g
         a.axpy(Coefficient.MINUS_RATE_MU, B, Arithmetic.THETA);             //       − lr·μ·b
     }
@@ -32,16 +21,6 @@ public final class NesterovTorch extends AbstractOptimizer {
     @Override
     public Optimizer copy() {
         return new NesterovTorch(schedule, momentum, dampening);
-    }
-
-    @Override
-    public String name() {
-        return "nesterov-torch";
-    }
-
-    @Override
-    protected Map<String, Object> extraHyperparameters() {
-        return orderedPair("momentum", momentum, "dampening", dampening);
     }
 
     /** Known in closed form for τ = 0 (then it is the Keras form); NaN otherwise. */

@@ -8,7 +8,7 @@ package dev.descent.optim;
 public final class Sgd extends AbstractOptimizer {
 
     public Sgd(Schedule schedule) {
-        super(schedule, 0, 0, "momentum");
+        super(schedule, 0, 0, "momentum", "sgd");
     }
 
     public Sgd(double lr) {
@@ -23,11 +23,6 @@ public final class Sgd extends AbstractOptimizer {
     @Override
     public Optimizer copy() {
         return new Sgd(schedule);
-    }
-
-    @Override
-    public String name() {
-        return "sgd";
     }
 
     @Override

@@ -107,7 +107,7 @@ public final class Sweep {
         // The run-level stop rules are off: the models are judged one by one at the end of each epoch.
         Trainer.Config loopConfig = config.withTolerance(0).withDivergenceFactor(Double.POSITIVE_INFINITY);
         TrainingResult r = new EpochLoop(loopConfig).run(src, grid, EpochLoop.Evaluation.NONE, EpochLoop.Start.fresh(), null);
-        return grid.result(r.seconds(), src.rowsPerEpoch(), config.epochs());
+        return grid.result(r.seconds(), src.layout().rowsPerEpoch(), config.epochs());
     }
 
     /**
@@ -143,7 +143,7 @@ public final class Sweep {
             this.m = train.outputs();
             this.cols = k * m;
             this.rows = train.inputs() + 1;
-            this.b = src.batchSize();
+            this.b = src.layout().batchSize();
             this.n = train.size();
             double[] lrc = new double[cols];
             double[] muc = new double[cols];
