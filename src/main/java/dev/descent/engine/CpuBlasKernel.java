@@ -134,6 +134,11 @@ final class CpuBlasKernel implements TiledKernel {
 
     @Override
     public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad) {
+        return gradient(theta, order, start, b, grad, null);
+    }
+
+    @Override
+    public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad, double[] columnSums) {
         boundTheta.to(theta);
         boundGrad.to(grad);
         double scale = 2.0 / ((double) b * m);
@@ -150,6 +155,9 @@ final class CpuBlasKernel implements TiledKernel {
             Pointer xbp = loadBatch(order, start + s, bs, nextB);
             forward(xbp, bs);
             sq += blas.dot(bs * mt, rPtr, rPtr);
+            if (columnSums != null) {
+                addColumnSquares(bs, columnSums);
+            }
             // gW = (2/(b·m)) · Xbᵀ·r
             if (mt == 1) {
                 blas.gemv(true, bs, nx, scale, xbp, nx, rPtr, beta, boundGrad.w);
@@ -179,6 +187,11 @@ final class CpuBlasKernel implements TiledKernel {
     public void columnSquaredErrors(INDArray theta, int start, int b, double[] sums) {
         boundTheta.to(theta);
         forward(loadBatch(null, start, b, 0), b);
+        addColumnSquares(b, sums);
+    }
+
+    /** sums[c] += Σ r² over the first b rows of R, column by column (in float64). */
+    private void addColumnSquares(int b, double[] sums) {
         for (int i = 0; i < b; i++) {
             for (int c = 0; c < mt; c++) {
                 double v = dbl ? rBytes.getDouble((i * mt + c) * 8) : rBytes.getFloat((i * mt + c) * 4);

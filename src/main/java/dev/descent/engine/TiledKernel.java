@@ -13,6 +13,12 @@ public interface TiledKernel extends GradientKernel {
     /** Models side by side. */
     int tile();
 
+    /**
+     * As {@link #gradient(INDArray, int[], int, int, INDArray)}, also adding the batch's Σ r² per column to
+     * {@code columnSums} (each model's own batch loss, as the loop's rules judge it). columnSums: modified.
+     */
+    double gradient(INDArray theta, int[] order, int start, int b, INDArray grad, double[] columnSums);
+
     /** Adds Σ r² per column over rows start..start+b at θ to {@code sums}. θ: not modified. */
     void columnSquaredErrors(INDArray theta, int start, int b, double[] sums);
 

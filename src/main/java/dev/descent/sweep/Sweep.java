@@ -23,8 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Trains every (learning rate, momentum) pair of a grid together, in one pass over the data per epoch:
  * the same batches, in the same order as {@link Trainer} with the same configuration, feed all K models;
  * θ is (nX+1)×(K·m) and one gemm per batch computes every model's residuals and another every gradient.
- * After each epoch a model whose parameters or optimizer state are no longer finite, or whose training
- * loss grew past the divergence factor, is marked diverged (with its epoch) and frozen at zero with rate 0.
+ * Each model is judged by the rules its separate run would meet (a non-finite batch loss or gradient at a
+ * step; at an epoch's end, a mean batch loss past the divergence factor × its first batch's): a model that
+ * diverges is marked (with its epoch, the one where its own run would stop) and frozen at zero with rate 0.
  */
 public final class Sweep {
     private final String optimizer;
@@ -112,9 +113,11 @@ public final class Sweep {
 
     /**
      * The grid's K models as the loop's block: θ is (nX+1)×(K·m), one tiled kernel call computes every
-     * model's gradient, and the optimizer's rule runs column by column with each model's rate and momentum.
-     * After each epoch a model whose full-set loss is not finite or grew past the divergence factor × its
-     * first, or whose optimizer state is no longer finite, is marked diverged and frozen at zero with rate 0.
+     * model's gradient (and each column's Σ r²), and the optimizer's rule runs column by column with each
+     * model's rate and momentum. Each model is judged by the loop's own rules, as its separate run would be:
+     * diverged at the step where its batch loss or gradient is not finite, or at the end of an epoch whose
+     * mean batch loss exceeds the divergence factor × its first batch loss (or whose optimizer state is no
+     * longer finite). A diverged model is frozen at zero with rate 0, and the others go on.
      */
     private final class Grid implements EpochLoop.Block {
         private final double[] lrs;
@@ -122,8 +125,8 @@ public final class Sweep {
         private final int m;
         private final int cols;
         private final int rows;
-        private final int b;
-        private final long n;
+        private final int models;
+        private final Dataset train;
         private final TiledKernel kernel;
         private final INDArray theta;
         private final INDArray grad;
@@ -133,18 +136,20 @@ public final class Sweep {
         private final double[] thA;
         private final double[] gA;
         private final int[][] divergedAt;
-        private final double[] firstLoss;
-        private double[] loss;
+        private final double[] batchSums; // Σ r² per column of the last batch
+        private final double[] epochSums; // Σ r² per model over this epoch's batches
+        private final double[] firstLoss; // per model: its first batch's MSE
+        private long epochRows;
+        private int batchRows;
 
         Grid(Dataset train, Batches src, LinearModel initial, double[] lrs, double[] momenta) {
             this.lrs = lrs.clone();
             this.momenta = momenta.clone();
-            int k = lrs.length * momenta.length;
+            this.models = lrs.length * momenta.length;
             this.m = train.outputs();
-            this.cols = k * m;
+            this.cols = models * m;
             this.rows = train.inputs() + 1;
-            this.b = src.layout().batchSize();
-            this.n = train.size();
+            this.train = train;
             double[] lrc = new double[cols];
             double[] muc = new double[cols];
             for (int c = 0; c < cols; c++) {
@@ -153,17 +158,19 @@ public final class Sweep {
                 muc[c] = momenta[model % momenta.length];
             }
             this.opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows); // checks them
-            this.kernel = TiledKernel.create(train, b, k);
+            this.kernel = TiledKernel.create(train, src.layout().batchSize(), models);
             DataType t = train.dataType();
-            this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, k).dup('c');
+            this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, models).dup('c');
             this.grad = Nd4j.zeros(t, rows, cols);
             this.th = new Host(theta);
             this.gr = new Host(grad);
             this.thA = th.read(new double[rows * cols]);
             this.gA = new double[rows * cols];
             this.divergedAt = new int[lrs.length][momenta.length];
-            this.firstLoss = columnLoss(kernel, theta, n, b, cols);
-            this.loss = firstLoss;
+            this.batchSums = new double[cols];
+            this.epochSums = new double[models];
+            this.firstLoss = new double[models];
+            java.util.Arrays.fill(firstLoss, Double.NaN);
         }
 
         @Override
@@ -173,19 +180,60 @@ public final class Sweep {
 
         @Override
         public double gradient(Batches.Batch batch) {
-            return kernel.gradient(theta, batch.order, batch.start, batch.size, grad);
+            java.util.Arrays.fill(batchSums, 0);
+            batchRows = batch.size;
+            return kernel.gradient(theta, batch.order, batch.start, batch.size, grad, batchSums);
         }
 
         @Override
         public String problem(double loss) {
-            return null; // a model that blows up is frozen at the epoch's end; the others go on
+            return null; // judged model by model in update: one model's blow-up does not stop the others
         }
 
         @Override
         public void update(long t, int epoch) {
             gr.read(gA);
+            for (int k = 0; k < models; k++) {
+                if (diverged(k)) {
+                    continue;
+                }
+                double sum = 0;
+                boolean finite = true;
+                for (int c = k * m; c < (k + 1) * m; c++) {
+                    sum += batchSums[c];
+                    for (int r = 0; r < rows && finite; r++) {
+                        finite = Double.isFinite(gA[r * cols + c]);
+                    }
+                }
+                double loss = sum / ((double) batchRows * m);
+                if (!Double.isFinite(loss) || !finite) {
+                    freeze(k, epoch);
+                    continue;
+                }
+                if (Double.isNaN(firstLoss[k])) {
+                    firstLoss[k] = loss;
+                }
+                epochSums[k] += sum;
+            }
+            epochRows += batchRows;
             opt.step(thA, gA, t, epoch);
             th.write(thA);
+        }
+
+        private boolean diverged(int k) {
+            return divergedAt[k / momenta.length][k % momenta.length] > 0;
+        }
+
+        /** Marks model k diverged in this epoch and freezes it: θ, gradient and state zero, rate 0. */
+        private void freeze(int k, int epoch) {
+            divergedAt[k / momenta.length][k % momenta.length] = epoch + 1;
+            for (int c = k * m; c < (k + 1) * m; c++) {
+                opt.freeze(c);
+                for (int r = 0; r < rows; r++) {
+                    thA[r * cols + c] = 0;
+                    gA[r * cols + c] = 0;
+                }
+            }
         }
 
         @Override
@@ -210,44 +258,36 @@ public final class Sweep {
 
         @Override
         public void afterEpoch(int epoch) {
-            loss = columnLoss(kernel, theta, n, b, cols);
-            int nm = momenta.length;
-            for (int model = 0; model < lrs.length * nm; model++) {
-                int i = model / nm;
-                int j = model % nm;
-                if (divergedAt[i][j] > 0) {
+            for (int k = 0; k < models; k++) {
+                if (diverged(k)) {
                     continue;
                 }
-                boolean bad = false;
-                for (int c = model * m; c < (model + 1) * m && !bad; c++) {
-                    bad = !Double.isFinite(loss[c]) || loss[c] > config.divergenceFactor() * Math.max(firstLoss[c], Double.MIN_NORMAL)
-                            || !opt.stateFinite(c);
+                double loss = epochSums[k] / ((double) epochRows * m);
+                boolean stateFinite = true;
+                for (int c = k * m; c < (k + 1) * m; c++) {
+                    stateFinite &= opt.stateFinite(c);
                 }
-                if (bad) {
-                    divergedAt[i][j] = epoch + 1;
-                    for (int c = model * m; c < (model + 1) * m; c++) {
-                        opt.freeze(c);
-                        for (int r = 0; r < rows; r++) {
-                            thA[r * cols + c] = 0;
-                        }
-                    }
+                if (loss > config.divergenceFactor() * Math.max(firstLoss[k], Double.MIN_NORMAL) || !stateFinite) {
+                    freeze(k, epoch);
                 }
             }
             th.write(thA);
+            java.util.Arrays.fill(epochSums, 0);
+            epochRows = 0;
         }
 
-        /** The last epoch's losses are final: freezing changed only diverged models, which report NaN. */
+        /** The final full-training-set MSE of each model (NaN for a diverged one). */
         Result result(double seconds, long rowsPerEpoch, int epochs) {
+            int b = kernel.maxBatch();
+            double[] loss = columnLoss(kernel, theta, train.size(), b, cols);
             int nm = momenta.length;
             double[][] grid = new double[lrs.length][nm];
-            for (int model = 0; model < lrs.length * nm; model++) {
-                int i = model / nm;
-                int j = model % nm;
+            for (int k = 0; k < models; k++) {
                 double sum = 0;
-                for (int c = model * m; c < (model + 1) * m; c++) {
+                for (int c = k * m; c < (k + 1) * m; c++) {
                     sum += loss[c];
                 }
-                grid[i][j] = divergedAt[i][j] > 0 ? Double.NaN : sum / m;
+                grid[k / nm][k % nm] = diverged(k) ? Double.NaN : sum / m;
             }
             return new Result(lrs, momenta, grid, divergedAt, theta, rows - 1, m, seconds, rowsPerEpoch, epochs);
         }

@@ -65,6 +65,38 @@ class SweepTest extends SeededTest {
         assertEquals(50.0, r.divergenceBoundary(0), 0.0);
     }
 
+    /**
+     * A grid across the stability limit: every model is marked diverged in the very epoch where its
+     * separate run stops as diverged, and not at all when that run does not; the rest equal their runs.
+     */
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void eachModelDivergesWhereItsSeparateRunDoes(String optimizer) {
+        double critical = dev.descent.analysis.StepSizes.of(DATA).stabilityBound();
+        double[] lrs = {0.2 * critical, 0.9 * critical, 1.1 * critical, 1.25 * critical, 1.5 * critical, 2 * critical, 4 * critical};
+        double[] mus = {0.0, 0.6};
+        Trainer.Config cfg = CFG.withEpochs(8);
+        LinearModel init = Init.NORMAL.create(4, 2, DataType.DOUBLE, 3);
+        Sweep.Result r = new Sweep(optimizer, new Schedule.Constant(1), 0, cfg).run(DATA, init, lrs, mus);
+        int diverged = 0;
+        for (int i = 0; i < lrs.length; i++) {
+            for (int j = 0; j < mus.length; j++) {
+                var alone = new Trainer(Optimizers.create(optimizer, new Schedule.Constant(lrs[i]), mus[j], 0), cfg)
+                        .train(DATA, null, init);
+                int expected = alone.stop() == dev.descent.engine.StopReason.DIVERGED ? alone.modelEpochs() + 1 : 0;
+                assertEquals(expected, r.divergedAt()[i][j], optimizer + " lr=" + lrs[i] + " μ=" + mus[j]);
+                if (expected == 0) {
+                    double d = alone.model().stacked().sub(r.model(i, j).stacked()).amaxNumber().doubleValue();
+                    assertTrue(d <= ROUNDING_F64 * Math.max(1, alone.model().stacked().amaxNumber().doubleValue()),
+                            optimizer + " lr=" + lrs[i] + ": max |Δθ| = " + d);
+                } else {
+                    diverged++;
+                }
+            }
+        }
+        assertTrue(diverged >= 2 && diverged < lrs.length * mus.length, "the grid spans the limit: " + diverged + " diverged");
+    }
+
     @Test
     void analyticCriticalRateAgreesWithTheEmpiricalBoundaryForFullBatchGd() {
         Dataset d = new SyntheticData(200, 3, 1, 0.1, DataType.DOUBLE, 21).generate().data();
