@@ -32,14 +32,14 @@ public final class ModelBlock implements EpochLoop.Block {
     public ModelBlock(Optimizer optimizer, INDArray theta, INDArray[] state, long steps, Batches src, KernelKind kind,
             boolean explain) {
         this.theta = theta;
-        this.grad = Nd4j.zeros(src.layout().dataType(), theta.rows(), theta.columns());
-        this.gradRows = HostMemory.cpuBackend() ? new HostMemory.Rows(grad) : null;
-        this.gradRowCount = (int) grad.rows();
         List<Dataset> buffers = src.buffers();
         this.kernels = new GradientKernel[buffers.size()];
         for (int i = 0; i < kernels.length; i++) {
             kernels[i] = kind.create(buffers.get(i), src.layout().batchSize());
         }
+        this.grad = Nd4j.zeros(src.layout().dataType(), theta.rows(), theta.columns());
+        this.gradRows = HostMemory.cpuBackend() ? new HostMemory.Rows(grad) : null;
+        this.gradRowCount = (int) grad.rows();
         this.opt = optimizer.copy();
         opt.init(theta.length(), src.layout().dataType());
         if (state != null) {
