@@ -20,7 +20,12 @@ public record StepSizes(double lambdaMin, double lambdaMax, double[] eigenvalues
 
     /** From a dataset (one float64 pass over X, then the eigenvalues of the (nX+1)² Hessian). */
     public static StepSizes of(Dataset d) {
-        double[] ev = NormalEquations.of(d.x(), d.y()).hessianEigenvalues();
+        return of(NormalEquations.of(d.x(), d.y()));
+    }
+
+    /** From normal equations already accumulated (over a streamed file, say). */
+    public static StepSizes of(NormalEquations ne) {
+        double[] ev = ne.hessianEigenvalues();
         return new StepSizes(ev[0], ev[ev.length - 1], ev);
     }
 

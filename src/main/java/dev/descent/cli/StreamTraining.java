@@ -42,16 +42,19 @@ final class StreamTraining {
         this.err = cmd.err();
     }
 
-    int run(Checkpoint resumeFrom) throws IOException {
+    /**
+     * Opens --data X.npy and --data-y Y.npy for reading chunk by chunk, after refusing the options that
+     * need every row in memory.
+     */
+    static NpyRowSource open(DataCommand cmd, DataOptions data, int chunkMb) throws IOException {
         var parsed = cmd.spec.commandLine().getParseResult();
         for (String bad : List.of("--test-data", "--scale-x", "--scale-y", "--drop-nonfinite", "--animate", "--plot-epoch",
                 "--solver")) {
-            if (parsed.hasMatchedOption(bad)) {
+            if (cmd.spec.findOption(bad) != null && parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException("--stream trains on the rows of the files as they are: " + bad
                         + " is not supported with it");
             }
         }
-        DataOptions data = cmd.data;
         if (data.file == null || data.format.fileY == null) {
             throw new IllegalArgumentException("--stream reads --data X.npy with --data-y Y.npy");
         }
@@ -60,9 +63,27 @@ final class StreamTraining {
                 throw new IllegalArgumentException("--stream reads .npy files, got " + f);
             }
         }
-        if (cmd.chunkMb < 1) {
-            throw new IllegalArgumentException("--chunk-mb must be >= 1, got " + cmd.chunkMb);
+        if (chunkMb < 1) {
+            throw new IllegalArgumentException("--chunk-mb must be >= 1, got " + chunkMb);
         }
+        NpyRowSource file = new NpyRowSource(data.file, data.format.fileY);
+        if (parsed.hasMatchedOption("--dtype") && data.dtype != file.dataType()) {
+            file.close();
+            throw new IllegalArgumentException("--dtype " + DtypeConverter.name(data.dtype) + ": --stream trains in the files' dtype, "
+                    + DtypeConverter.name(file.dataType()));
+        }
+        return file;
+    }
+
+    /** Rows of X and Y in --chunk-mb megabytes. */
+    static int chunkRows(int chunkMb, RowSource src) {
+        long rowBytes = (long) (src.inputs() + src.outputs()) * (src.dataType() == DataType.DOUBLE ? 8 : 4);
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, chunkMb * 1_000_000L / rowBytes));
+    }
+
+    int run(Checkpoint resumeFrom) throws IOException {
+        var parsed = cmd.spec.commandLine().getParseResult();
+        DataOptions data = cmd.data;
         double testFraction = parsed.hasMatchedOption("--test-fraction") ? data.testFraction : 0;
         if (!(testFraction >= 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
@@ -71,13 +92,9 @@ final class StreamTraining {
         Optimizer optimizer = cmd.opt.create();
         cmd.training.init();
         cmd.training.kernel();
-        Path dir = cmd.runDirectory();
-        Backend backend = Main.header(o);
-        try (NpyRowSource file = new NpyRowSource(data.file, data.format.fileY)) {
-            if (parsed.hasMatchedOption("--dtype") && data.dtype != file.dataType()) {
-                throw new IllegalArgumentException("--dtype " + DtypeConverter.name(data.dtype) + ": --stream trains in the files' dtype, "
-                        + DtypeConverter.name(file.dataType()));
-            }
+        try (NpyRowSource file = open(cmd, data, cmd.chunkMb)) {
+            Path dir = cmd.runDirectory();
+            Backend backend = Main.header(o);
             long testRows = Math.round(testFraction * file.rows());
             if (testRows > 0 && testRows == file.rows()) {
                 throw new IllegalArgumentException("--test-fraction " + testFraction + " leaves no training rows of " + file.rows());
@@ -86,8 +103,7 @@ final class StreamTraining {
             RowSource test = testRows == 0 ? null : file.slice(file.rows() - testRows, file.rows());
             Trainer.Config config = cmd.training.config(data.seed, src.rows());
             long rowBytes = (long) (src.inputs() + src.outputs()) * (src.dataType() == DataType.DOUBLE ? 8 : 4);
-            StreamTrainer trainer = new StreamTrainer(optimizer, config,
-                    (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, cmd.chunkMb * 1_000_000L / rowBytes)));
+            StreamTrainer trainer = new StreamTrainer(optimizer, config, chunkRows(cmd.chunkMb, src));
             o.printf(Locale.ROOT, "data: %s streamed  train %,d rows (%.2f GB), test %,d (the last rows)  nX=%d  nY=%d  dtype=%s"
                     + "  chunks of %,d rows, two in memory%n", file.describe(), src.rows(), src.rows() * rowBytes / 1e9, testRows,
                     src.inputs(), src.outputs(), DtypeConverter.name(src.dataType()), trainer.chunkRows());

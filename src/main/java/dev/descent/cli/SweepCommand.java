@@ -3,6 +3,8 @@ package dev.descent.cli;
 import dev.descent.report.RunRecord;
 import dev.descent.analysis.StepSizes;
 import dev.descent.data.Dataset;
+import dev.descent.data.Seeds;
+import dev.descent.engine.StreamBatches;
 import dev.descent.engine.Trainer;
 import dev.descent.model.LinearModel;
 import dev.descent.optim.Optimizers;
@@ -51,6 +53,12 @@ final class SweepCommand extends DataCommand {
     @Option(names = "--decay", description = "Inverse-time decay lr/(1+decay·t) applied to every model (default: ${DEFAULT-VALUE}).")
     double decay = 0;
 
+    @Option(names = "--stream", description = "Read --data X.npy and --data-y Y.npy chunk by chunk (files larger than memory), as train --stream does.")
+    boolean stream;
+
+    @Option(names = "--chunk-mb", description = "With --stream: megabytes of X and Y per chunk; two chunks are held (default: ${DEFAULT-VALUE}).")
+    int chunkMb = 256;
+
     @Option(names = "--separately", description = "Also train every configuration alone with the single-model trainer (same batches) and report the time and the largest difference.")
     boolean separately;
 
@@ -84,16 +92,39 @@ final class SweepCommand extends DataCommand {
         Schedule shape = decay > 0 ? new Schedule.InverseTime(1, decay) : new Schedule.Constant(1);
         data.validate();
         training.init(); // a bad --init is refused before any work
+        if (stream && separately) {
+            throw new IllegalArgumentException("--separately trains on data in memory: it is not supported with --stream");
+        }
         Path dir = output.create("sweep");
-        DataOptions.Prepared d = data.prepare();
-        Dataset train = d.train();
-        Trainer.Config config = training.config(data.seed, train.size());
-        o.printf(Locale.ROOT, "sweep: %s  %d learning rates × %d momenta = %d models  batch=%d  epochs=%d  data %s (%,d rows, nX=%d, nY=%d)%n",
-                optimizer, lrs.length, mus.length, lrs.length * mus.length, config.batchFor(train.size()), config.epochs(),
-                d.record().get("source"), train.size(), train.inputs(), train.outputs());
-        LinearModel initial = training.initial(train.inputs(), train.outputs(), data.dtype, dev.descent.data.Seeds.init(data.seed));
-        Sweep.Result r = new Sweep(optimizer, shape, dampening, config).run(train, initial, lrs, mus);
-        StepSizes steps = StepSizes.of(train);
+        Sweep.Result r;
+        Source src;
+        StepSizes steps;
+        Trainer.Config config;
+        Dataset train = null;
+        LinearModel initial;
+        if (stream) {
+            try (dev.descent.data.NpyRowSource file = StreamTraining.open(this, data, chunkMb)) {
+                config = training.config(data.seed, file.rows());
+                try (StreamBatches chunks = new StreamBatches(file, StreamTraining.chunkRows(chunkMb, file), config.batchFor(file.rows()),
+                        config.shuffle(), config.dropLast(), config.seed())) {
+                    src = new Source(RunRecord.ordered("source", file.describe(), "streamed", true, "train_rows", file.rows(),
+                            "chunk_rows", chunks.chunkRows(), "seed", data.seed), file.rows(), file.inputs(), file.outputs());
+                    steps = StepSizes.of(gram(chunks));
+                    say(o, config, lrs, mus, src);
+                    initial = training.initial(src.inputs(), src.outputs(), file.dataType(), Seeds.init(data.seed));
+                    r = new Sweep(optimizer, shape, dampening, config).run(chunks, initial, lrs, mus);
+                }
+            }
+        } else {
+            DataOptions.Prepared d = data.prepare();
+            train = d.train();
+            config = training.config(data.seed, train.size());
+            src = new Source(d.record(), train.size(), train.inputs(), train.outputs());
+            say(o, config, lrs, mus, src);
+            initial = training.initial(train.inputs(), train.outputs(), data.dtype, Seeds.init(data.seed));
+            r = new Sweep(optimizer, shape, dampening, config).run(train, initial, lrs, mus);
+            steps = StepSizes.of(train);
+        }
         if (separately) {
             double secs = 0;
             double maxDiff = 0;
@@ -138,13 +169,36 @@ final class SweepCommand extends DataCommand {
         o.printf(Locale.ROOT, "stability limit (full batch, momentum 0, analytic; 2/λmax for GD): %.6g;  monotone limit 1/λmax"
                 + " (seed 000's λc): %.6g;  empirical divergence boundary at momentum %s: %s%n", critical, 1 / steps.lambdaMax(), j0 == 0 ? "0" : "(not in grid)", j0 == 0 && !Double.isNaN(r.divergenceBoundary(0))
                         ? String.format(Locale.ROOT, "%.6g", r.divergenceBoundary(0)) : "none diverged");
-        write(dir, r, optimizer, config, d, critical, steps);
+        write(dir, r, optimizer, config, src, critical, steps);
         o.println("wrote " + dir.resolve("sweep.csv") + ", sweep.json, sweep.png and sweep.svg");
         o.flush();
         return ExitCodes.OK;
     }
 
-    private void write(Path dir, Sweep.Result r, String opt, Trainer.Config config, DataOptions.Prepared d, double critical,
+    /** What the sweep's files say of its data. */
+    private record Source(Map<String, Object> record, long rows, int inputs, int outputs) {
+    }
+
+    private void say(PrintWriter o, Trainer.Config config, double[] lrs, double[] mus, Source src) {
+        o.printf(Locale.ROOT, "sweep: %s  %d learning rates × %d momenta = %d models  batch=%d  epochs=%d  data %s (%,d rows, nX=%d, nY=%d)%n",
+                optimizer, lrs.length, mus.length, lrs.length * mus.length, config.batchFor(src.rows()), config.epochs(),
+                src.record().get("source"), src.rows(), src.inputs(), src.outputs());
+    }
+
+    /** [X 1]ᵀ[X 1] of a streamed file, by one pass over its chunks (for the Hessian's spectrum). */
+    private static dev.descent.model.NormalEquations gram(StreamBatches chunks) {
+        var layout = chunks.layout();
+        var acc = new dev.descent.model.NormalEquations.Accumulator(layout.inputs(), layout.outputs());
+        chunks.scan((buffer, n) -> {
+            Dataset b = chunks.buffers().get(buffer);
+            var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n);
+            var all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+            acc.add(b.x().get(rows, all), b.y().get(rows, all));
+        });
+        return acc.finish(null, null);
+    }
+
+    private void write(Path dir, Sweep.Result r, String opt, Trainer.Config config, Source d, double critical,
             StepSizes steps) throws IOException {
         double[] lrs = r.lrs();
         double[] mus = r.momenta();
@@ -163,7 +217,7 @@ final class SweepCommand extends DataCommand {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("optimizer", opt);
         json.put("data", d.record());
-        json.put("batch_size", config.batchFor(d.train().size()));
+        json.put("batch_size", config.batchFor(d.rows()));
         json.put("epochs", config.epochs());
         json.put("seconds", r.seconds());
         int[] best = r.best();
@@ -194,7 +248,7 @@ final class SweepCommand extends DataCommand {
         String what = opt.equals("ema") ? "λ" : "lr";
         String mom = opt.equals("ema") ? "β" : "μ";
         String title = String.format(Locale.ROOT, "final training MSE after %d epochs: %s, batch %d, N=%,d, nX=%d, nY=%d",
-                config.epochs(), opt, config.batchFor(d.train().size()), d.train().size(), d.inputs(), d.outputs());
+                config.epochs(), opt, config.batchFor(d.rows()), d.rows(), d.inputs(), d.outputs());
         HeatMap hm = new HeatMap(title, "learning rate " + what + " (" + opt + " parametrization)", "momentum " + mom, lrs, mus,
                 grid, line, "best " + mom + " for each " + what);
         List<Plots.Panel> panels = new ArrayList<>();

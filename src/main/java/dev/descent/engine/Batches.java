@@ -41,6 +41,17 @@ public interface Batches extends AutoCloseable {
     /** The buffers that batches are drawn from; their contents change as the source moves on. */
     List<Dataset> buffers();
 
+    /** What {@link #scan} hands over: rows 0..rows−1 of buffer {@code buffer} hold the next rows of the data. */
+    interface Piece {
+        void visit(int buffer, int rows);
+    }
+
+    /**
+     * Every training row once, in the data's own order, piece by piece into the buffers (not during an
+     * epoch: the buffers are reused). For a whole-set evaluation with the kernels built over {@link #buffers}.
+     */
+    void scan(Piece piece);
+
     /** Sets up epoch {@code epoch}, whose next batch asked for is {@code fromBatch}. */
     void startEpoch(int epoch, int fromBatch);
 

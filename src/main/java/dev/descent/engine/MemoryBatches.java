@@ -43,6 +43,11 @@ public final class MemoryBatches implements Batches {
     }
 
     @Override
+    public void scan(Piece piece) {
+        piece.visit(0, (int) data.size());
+    }
+
+    @Override
     public Dataset whole() {
         return data;
     }

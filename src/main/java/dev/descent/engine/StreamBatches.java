@@ -143,28 +143,34 @@ public final class StreamBatches implements Batches {
         return Map.of("chunk_rows", size);
     }
 
-    /**
-     * The MSE at θ over every row of the source, read chunk by chunk in file order into this source's
-     * buffers (not during an epoch). θ: not modified.
-     */
-    public double mse(INDArray theta, KernelKind kind) {
+    @Override
+    public void scan(Piece piece) {
         settle();
-        GradientKernel[] kernels = new GradientKernel[2];
-        double sum = 0;
         Future<?> next = load(0, 0);
         for (int i = 0; i < count; i++) {
             int slot = i & 1;
             await(next);
             next = i + 1 < count ? load(i + 1, 1 - slot) : null;
+            piece.visit(slot, rows(i));
+        }
+    }
+
+    /**
+     * The MSE at θ over every row of the source, read chunk by chunk in file order into this source's
+     * buffers (not during an epoch). θ: not modified.
+     */
+    public double mse(INDArray theta, KernelKind kind) {
+        GradientKernel[] kernels = new GradientKernel[2];
+        double[] sum = new double[1];
+        scan((slot, n) -> {
             if (kernels[slot] == null) {
                 kernels[slot] = kind.create(slots[slot], b);
             }
-            int n = rows(i);
             for (int s = 0; s < n; s += b) {
-                sum += kernels[slot].squaredError(theta, s, Math.min(b, n - s));
+                sum[0] += kernels[slot].squaredError(theta, s, Math.min(b, n - s));
             }
-        }
-        return sum / ((double) src.rows() * src.outputs());
+        });
+        return sum[0] / ((double) src.rows() * src.outputs());
     }
 
     private Future<?> load(int chunk, int slot) {

@@ -96,37 +96,79 @@ public final class NormalEquations {
     }
 
     private static NormalEquations accumulate(INDArray x, INDArray y) {
-        long n = x.rows();
-        long nx = x.columns();
-        int ny = (int) y.columns();
-        if (y.rows() != n) {
-            throw new IllegalArgumentException("X has " + n + " rows but Y has " + y.rows());
+        if (y.rows() != x.rows()) {
+            throw new IllegalArgumentException("X has " + x.rows() + " rows but Y has " + y.rows());
         }
-        if ((nx + 1) * (nx + 1) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the normal equations for " + nx + " features need more than 2³¹ elements");
+        Accumulator acc = new Accumulator(x.columns(), (int) y.columns());
+        acc.add(x, y);
+        return acc.finish(x, y);
+    }
+
+    /**
+     * [X 1]ᵀ[X 1] and [X 1]ᵀY summed over the rows given piece by piece (for data read in chunks), in
+     * float64 blocks with dsyrk and gemm. Not thread-safe; {@link #finish} once.
+     */
+    public static final class Accumulator {
+        private final int d;
+        private final int ny;
+        private final long nx;
+        private final DoublePointer a;
+        private final DoublePointer c;
+        private final long chunk;
+        private final INDArray block;
+        private final INDArray yBlock;
+        private final DoublePointer blockPtr;
+        private final DoublePointer yPtr;
+        private long n;
+
+        /** @throws IllegalArgumentException when A and a working copy do not fit in memory */
+        public Accumulator(long nx, int ny) {
+            if ((nx + 1) * (nx + 1) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("the normal equations for " + nx + " features need more than 2³¹ elements");
+            }
+            MemoryBudget.require(bytesNeeded(nx, ny), "the normal equations for " + nx + " features ((nX+1)² float64 twice)",
+                    "skip them with --no-exact");
+            this.nx = nx;
+            this.ny = ny;
+            this.d = (int) nx + 1;
+            this.a = Lapack.allocate((long) d * d);
+            this.c = Lapack.allocate((long) d * ny);
+            this.chunk = Math.max(1, BLOCK_DOUBLES / d);
+            this.block = Nd4j.ones(DataType.DOUBLE, chunk, d);
+            this.yBlock = Nd4j.zeros(DataType.DOUBLE, chunk, ny);
+            this.blockPtr = new DoublePointer(block.data().addressPointer());
+            this.yPtr = new DoublePointer(yBlock.data().addressPointer());
         }
-        MemoryBudget.require(bytesNeeded(nx, ny), "the normal equations for " + nx + " features ((nX+1)² float64 twice)",
-                "skip them with --no-exact");
-        int d = (int) nx + 1;
-        DoublePointer a = Lapack.allocate((long) d * d);
-        DoublePointer c = Lapack.allocate((long) d * ny);
-        long chunk = Math.max(1, Math.min(n, BLOCK_DOUBLES / d));
-        INDArray block = Nd4j.ones(DataType.DOUBLE, chunk, d);
-        INDArray yBlock = Nd4j.zeros(DataType.DOUBLE, chunk, ny);
-        DoublePointer blockPtr = new DoublePointer(block.data().addressPointer());
-        DoublePointer yPtr = new DoublePointer(yBlock.data().addressPointer());
-        for (long s = 0; s < n; s += chunk) {
-            long e = Math.min(n, s + chunk);
-            int rows = (int) (e - s);
-            INDArray xs = x.get(NDArrayIndex.interval(s, e), NDArrayIndex.all());
-            INDArray ys = y.get(NDArrayIndex.interval(s, e), NDArrayIndex.all());
-            block.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, nx)).assign(xs);
-            yBlock.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(ys);
-            Lapack.syrkUpper(rows, d, blockPtr, a); // A += [Xs 1]ᵀ[Xs 1]
-            Blas.F64.gemm(true, d, ny, rows, 1.0, blockPtr, d, yPtr, ny, 1.0, c, ny); // C += [Xs 1]ᵀYs
+
+        /** Adds the rows of xs (k×nX) and ys (k×nY). Not modified. */
+        public void add(INDArray xs, INDArray ys) {
+            long k = xs.rows();
+            if (xs.columns() != nx || ys.columns() != ny || ys.rows() != k) {
+                throw new IllegalArgumentException("rows of " + xs.columns() + "→" + ys.columns() + " added to normal equations of "
+                        + nx + "→" + ny);
+            }
+            for (long s = 0; s < k; s += chunk) {
+                long e = Math.min(k, s + chunk);
+                int rows = (int) (e - s);
+                block.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, nx))
+                        .assign(xs.get(NDArrayIndex.interval(s, e), NDArrayIndex.all()));
+                yBlock.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+                        .assign(ys.get(NDArrayIndex.interval(s, e), NDArrayIndex.all()));
+                Lapack.syrkUpper(rows, d, blockPtr, a); // A += [Xs 1]ᵀ[Xs 1]
+                Blas.F64.gemm(true, d, ny, rows, 1.0, blockPtr, d, yPtr, ny, 1.0, c, ny); // C += [Xs 1]ᵀYs
+            }
+            n += k;
         }
-        Lapack.symmetrize(a, d);
-        return new NormalEquations(a, c, d, ny, n, x, y);
+
+        /**
+         * The normal equations of every row added. {@code x}, {@code y}: the whole data when it is in memory
+         * (kept by reference for the SVD path), or null when it was read in pieces (then the eigen path
+         * stands in for the SVD).
+         */
+        public NormalEquations finish(INDArray x, INDArray y) {
+            Lapack.symmetrize(a, d);
+            return new NormalEquations(a, c, d, ny, n, x, y);
+        }
     }
 
     /** The number of rows N. */
@@ -159,7 +201,7 @@ public final class NormalEquations {
             }
         }
         long svdBytes = 8 * (n * d + Math.max(n, d) * m + 2L * d * d + 64L * d);
-        if (n * d <= Integer.MAX_VALUE && svdBytes <= MemoryBudget.availableBytes()) {
+        if (x != null && n * d <= Integer.MAX_VALUE && svdBytes <= MemoryBudget.availableBytes()) {
             return svd();
         }
         return eigen();

@@ -103,8 +103,17 @@ public final class Sweep {
 
     public Result run(Dataset train, LinearModel initial, double[] lrs, double[] momenta) {
         int b = config.batchFor(train.size());
-        Batches src = new MemoryBatches(train, new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed()));
-        Grid grid = new Grid(train, src, initial, lrs, momenta);
+        return run(new MemoryBatches(train, new BatchOrder(train.size(), b, config.shuffle(), config.dropLast(), config.seed())),
+                initial, lrs, momenta);
+    }
+
+    /**
+     * As {@link #run(Dataset, LinearModel, double[], double[])} over any batch source: a file streamed in
+     * chunks ({@link dev.descent.engine.StreamBatches}) trains the grid with the batches a streamed single
+     * run would see, and the final losses come from one more streamed pass.
+     */
+    public Result run(Batches src, LinearModel initial, double[] lrs, double[] momenta) {
+        Grid grid = new Grid(src, initial, lrs, momenta);
         // The run-level stop rules are off: the models are judged one by one at the end of each epoch.
         Trainer.Config loopConfig = config.withTolerance(0).withDivergenceFactor(Double.POSITIVE_INFINITY);
         TrainingResult r = new EpochLoop(loopConfig).run(src, grid, EpochLoop.Evaluation.NONE, EpochLoop.Start.fresh(), null);
@@ -126,8 +135,8 @@ public final class Sweep {
         private final int cols;
         private final int rows;
         private final int models;
-        private final Dataset train;
-        private final TiledKernel kernel;
+        private final Batches src;
+        private final TiledKernel[] kernels;
         private final INDArray theta;
         private final INDArray grad;
         private final ColumnUpdate opt;
@@ -142,14 +151,15 @@ public final class Sweep {
         private long epochRows;
         private int batchRows;
 
-        Grid(Dataset train, Batches src, LinearModel initial, double[] lrs, double[] momenta) {
+        Grid(Batches src, LinearModel initial, double[] lrs, double[] momenta) {
+            Batches.Layout layout = src.layout();
             this.lrs = lrs.clone();
             this.momenta = momenta.clone();
             this.models = lrs.length * momenta.length;
-            this.m = train.outputs();
+            this.m = layout.outputs();
             this.cols = models * m;
-            this.rows = train.inputs() + 1;
-            this.train = train;
+            this.rows = layout.inputs() + 1;
+            this.src = src;
             double[] lrc = new double[cols];
             double[] muc = new double[cols];
             for (int c = 0; c < cols; c++) {
@@ -158,8 +168,9 @@ public final class Sweep {
                 muc[c] = momenta[model % momenta.length];
             }
             this.opt = new ColumnUpdate(Optimizers.create(optimizer, shape, 0, dampening), lrc, muc, rows); // checks them
-            this.kernel = TiledKernel.create(train, src.layout().batchSize(), models);
-            DataType t = train.dataType();
+            this.kernels = src.buffers().stream().map(d -> TiledKernel.create(d, layout.batchSize(), models))
+                    .toArray(TiledKernel[]::new);
+            DataType t = layout.dataType();
             this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, models).dup('c');
             this.grad = Nd4j.zeros(t, rows, cols);
             this.th = new Host(theta);
@@ -182,7 +193,7 @@ public final class Sweep {
         public double gradient(Batches.Batch batch) {
             java.util.Arrays.fill(batchSums, 0);
             batchRows = batch.size;
-            return kernel.gradient(theta, batch.order, batch.start, batch.size, grad, batchSums);
+            return kernels[batch.buffer].gradient(theta, batch.order, batch.start, batch.size, grad, batchSums);
         }
 
         @Override
@@ -278,8 +289,16 @@ public final class Sweep {
 
         /** The final full-training-set MSE of each model (NaN for a diverged one). */
         Result result(double seconds, long rowsPerEpoch, int epochs) {
-            int b = kernel.maxBatch();
-            double[] loss = columnLoss(kernel, theta, train.size(), b, cols);
+            double[] loss = new double[cols];
+            src.scan((buffer, n) -> {
+                int b = kernels[buffer].maxBatch();
+                for (int s = 0; s < n; s += b) {
+                    kernels[buffer].columnSquaredErrors(theta, s, Math.min(b, n - s), loss);
+                }
+            });
+            for (int c = 0; c < cols; c++) {
+                loss[c] /= src.layout().rows();
+            }
             int nm = momenta.length;
             double[][] grid = new double[lrs.length][nm];
             for (int k = 0; k < models; k++) {
@@ -291,18 +310,6 @@ public final class Sweep {
             }
             return new Result(lrs, momenta, grid, divergedAt, theta, rows - 1, m, seconds, rowsPerEpoch, epochs);
         }
-    }
-
-    /** Full-set MSE per column. */
-    private static double[] columnLoss(TiledKernel kernel, INDArray theta, long n, int b, int cols) {
-        double[] sums = new double[cols];
-        for (long s = 0; s < n; s += b) {
-            kernel.columnSquaredErrors(theta, (int) s, (int) Math.min(b, n - s), sums);
-        }
-        for (int c = 0; c < cols; c++) {
-            sums[c] /= n;
-        }
-        return sums;
     }
 
     /** Bulk copies between a small c-ordered matrix's memory and a double[] (float32 widened, narrowed back). */

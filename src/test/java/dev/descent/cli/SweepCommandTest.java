@@ -39,6 +39,38 @@ class SweepCommandTest extends SeededTest {
         assertTrue(Files.readString(tmp.resolve("sweep.svg")).contains("<svg"));
     }
 
+    /** sweep --stream over .npy files: in file order, the same grid, bit for bit, as the sweep in memory. */
+    @Test
+    void aStreamedSweepInFileOrderIsTheInMemorySweep() throws Exception {
+        Path x = tmp.resolve("x.npy");
+        Path y = tmp.resolve("y.npy");
+        assertEquals(0, descent("generate", "--kind", "synthetic", "--rows", "3000", "--nx", "4", "--ny", "2", "--dtype", "float64",
+                "--out", x.toString(), "--out-y", y.toString()).code());
+        String[] common = {"--data", x.toString(), "--data-y", y.toString(), "--dtype", "float64", "--no-shuffle", "--batch-size", "32", "--epochs", "3",
+            "--lr", "0.01:3:5", "--momentum", "0:0.9:3", "--optimizer", "momentum-torch"};
+        java.util.List<String> mem = new java.util.ArrayList<>(java.util.List.of("sweep", "--test-fraction", "0", "--out",
+                tmp.resolve("mem").toString()));
+        mem.addAll(java.util.List.of(common));
+        java.util.List<String> str = new java.util.ArrayList<>(java.util.List.of("sweep", "--stream", "--chunk-mb", "0", "--out",
+                tmp.resolve("str").toString()));
+        str.addAll(java.util.List.of(common));
+        TrainCommandTest.Run bad = descent(str.toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--chunk-mb must be >= 1"), bad.err());
+        str.set(3, "1"); // 1 MB chunks: 3,000 rows of 48 bytes in two chunks
+        TrainCommandTest.Run a = descent(mem.toArray(String[]::new));
+        TrainCommandTest.Run b = descent(str.toArray(String[]::new));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        JsonNode ja = RunFiles.json().readTree(tmp.resolve("mem/sweep.json").toFile());
+        JsonNode jb = RunFiles.json().readTree(tmp.resolve("str/sweep.json").toFile());
+        assertEquals(15, jb.at("/cells").size());
+        assertEquals(ja.at("/cells"), jb.at("/cells"));
+        assertTrue(jb.at("/data/streamed").asBoolean());
+        assertEquals(ja.at("/step_sizes/lambda_max").asDouble(), jb.at("/step_sizes/lambda_max").asDouble(),
+                1e-12 * ja.at("/step_sizes/lambda_max").asDouble());
+    }
+
     @Test
     void parametrizationReadsTheGridInKerasForm() {
         TrainCommandTest.Run r = descent("sweep", "--rows", "100", "--nx", "2", "--epochs", "2", "--lr", "0.01:0.1:2",

@@ -97,6 +97,44 @@ class SweepTest extends SeededTest {
         assertTrue(diverged >= 2 && diverged < lrs.length * mus.length, "the grid spans the limit: " + diverged + " diverged");
     }
 
+    /**
+     * A sweep over .npy files streamed in chunks: in file order it is the in-memory sweep bit for bit
+     * (models, losses, divergence); shuffled, each model equals its own streamed run.
+     */
+    @Test
+    void aStreamedSweepIsTheInMemorySweepInFileOrderAndEachStreamedRunShuffled(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path tmp) throws Exception {
+        dev.descent.data.Npy.write(tmp.resolve("x.npy"), DATA.x());
+        dev.descent.data.Npy.write(tmp.resolve("y.npy"), DATA.y());
+        double[] lrs = {0.01, 0.05, 50};
+        double[] mus = {0.0, 0.8};
+        LinearModel init = Init.NORMAL.create(4, 2, DataType.DOUBLE, 3);
+        Trainer.Config inOrder = CFG.withShuffle(false);
+        Sweep.Result mem = new Sweep("nesterov-torch", new Schedule.Constant(1), 0, inOrder).run(DATA, init, lrs, mus);
+        try (var src = new dev.descent.data.NpyRowSource(tmp.resolve("x.npy"), tmp.resolve("y.npy"));
+                var chunks = new dev.descent.engine.StreamBatches(src, 64, 16, false, false, inOrder.seed())) {
+            Sweep.Result streamed = new Sweep("nesterov-torch", new Schedule.Constant(1), 0, inOrder).run(chunks, init, lrs, mus);
+            assertEquals(mem.theta(), streamed.theta());
+            for (int i = 0; i < lrs.length; i++) {
+                assertArrayEquals(mem.loss()[i], streamed.loss()[i], 0.0);
+                assertArrayEquals(mem.divergedAt()[i], streamed.divergedAt()[i]);
+            }
+            assertEquals(2, java.util.Arrays.stream(streamed.divergedAt()[2]).filter(e -> e > 0).count()); // lr 50
+        }
+        try (var src = new dev.descent.data.NpyRowSource(tmp.resolve("x.npy"), tmp.resolve("y.npy"));
+                var chunks = new dev.descent.engine.StreamBatches(src, 64, 16, true, false, CFG.seed())) {
+            Sweep.Result streamed = new Sweep("nesterov-torch", new Schedule.Constant(1), 0, CFG).run(chunks, init, lrs, mus);
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < mus.length; j++) {
+                    var alone = new dev.descent.engine.StreamTrainer(Optimizers.create("nesterov-torch", new Schedule.Constant(lrs[i]),
+                            mus[j], 0), CFG, 64).train(src, init).model();
+                    double d = alone.stacked().sub(streamed.model(i, j).stacked()).amaxNumber().doubleValue();
+                    assertTrue(d <= ROUNDING_F64, "lr=" + lrs[i] + " μ=" + mus[j] + ": max |Δθ| = " + d);
+                }
+            }
+        }
+    }
+
     @Test
     void analyticCriticalRateAgreesWithTheEmpiricalBoundaryForFullBatchGd() {
         Dataset d = new SyntheticData(200, 3, 1, 0.1, DataType.DOUBLE, 21).generate().data();
