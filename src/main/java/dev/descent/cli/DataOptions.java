@@ -98,16 +98,21 @@ final class DataOptions {
         }
     }
 
-    /** Checks the options that need no data (before any expensive work). */
-    void validate() {
-        if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
-        }
+    /** --scale-x and --scale-y name a kind of scaling. */
+    void checkScaling() {
         for (String s : new String[] {scaleX, scaleY}) {
             if (!Scaler.KINDS.contains(s)) {
                 throw new IllegalArgumentException("--scale-x/--scale-y must be none, minmax or standard, got '" + s + "'");
             }
         }
+    }
+
+    /** Checks the options that need no data (before any expensive work). */
+    void validate() {
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
+        }
+        checkScaling();
         if (file == null) {
             synthetic();
         } else if (testFile != null && sameFile(testFile, file)) {

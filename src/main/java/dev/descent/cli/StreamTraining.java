@@ -4,10 +4,13 @@ import static dev.descent.report.RunRecord.ordered;
 
 import dev.descent.data.NpyRowSource;
 import dev.descent.data.RowSource;
+import dev.descent.data.ScaledRowSource;
+import dev.descent.data.Scaler;
 import dev.descent.data.Seeds;
 import dev.descent.engine.Backend;
 import dev.descent.engine.Checkpoint;
 import dev.descent.engine.StopReason;
+import dev.descent.engine.StreamBatches;
 import dev.descent.engine.StreamTrainer;
 import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingResult;
@@ -48,8 +51,7 @@ final class StreamTraining {
      */
     static NpyRowSource open(DataCommand cmd, DataOptions data, int chunkMb) throws IOException {
         var parsed = cmd.spec.commandLine().getParseResult();
-        for (String bad : List.of("--test-data", "--scale-x", "--scale-y", "--drop-nonfinite", "--animate", "--plot-epoch",
-                "--solver")) {
+        for (String bad : List.of("--test-data", "--drop-nonfinite", "--animate", "--plot-epoch", "--solver")) {
             if (cmd.spec.findOption(bad) != null && parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException("--stream trains on the rows of the files as they are: " + bad
                         + " is not supported with it");
@@ -75,6 +77,33 @@ final class StreamTraining {
         return file;
     }
 
+    /**
+     * The --scale-x and --scale-y scalers fitted on the training rows, read chunk by chunk in the file's
+     * order (one pass for minmax, two for standard; none when neither is asked for).
+     */
+    private static Scaler[] fit(DataOptions data, RowSource src, int chunkRows, int batch) {
+        Scaler.Fitting fx = new Scaler.Fitting(data.scaleX, src.inputs());
+        Scaler.Fitting fy = new Scaler.Fitting(data.scaleY, src.outputs());
+        int passes = Math.max(fx.passes(), fy.passes());
+        if (passes > 0) {
+            try (StreamBatches chunks = new StreamBatches(src, chunkRows, batch, false, false, 0)) {
+                for (int pass = 0; pass < passes; pass++) {
+                    int p = pass;
+                    chunks.scan((buffer, n) -> {
+                        var b = chunks.buffers().get(buffer);
+                        if (p < fx.passes()) {
+                            fx.add(p, b.x(), 0, n);
+                        }
+                        if (p < fy.passes()) {
+                            fy.add(p, b.y(), 0, n);
+                        }
+                    });
+                }
+            }
+        }
+        return new Scaler[] {fx.result(), fy.result()};
+    }
+
     /** Rows of X and Y in --chunk-mb megabytes. */
     static int chunkRows(int chunkMb, RowSource src) {
         long rowBytes = (long) (src.inputs() + src.outputs()) * (src.dataType() == DataType.DOUBLE ? 8 : 4);
@@ -84,6 +113,7 @@ final class StreamTraining {
     int run(Checkpoint resumeFrom) throws IOException {
         var parsed = cmd.spec.commandLine().getParseResult();
         DataOptions data = cmd.data;
+        data.checkScaling();
         double testFraction = parsed.hasMatchedOption("--test-fraction") ? data.testFraction : 0;
         if (!(testFraction >= 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
@@ -99,9 +129,13 @@ final class StreamTraining {
             if (testRows > 0 && testRows == file.rows()) {
                 throw new IllegalArgumentException("--test-fraction " + testFraction + " leaves no training rows of " + file.rows());
             }
-            RowSource src = testRows == 0 ? file : file.slice(0, file.rows() - testRows);
-            RowSource test = testRows == 0 ? null : file.slice(file.rows() - testRows, file.rows());
-            Trainer.Config config = cmd.training.config(data.seed, src.rows());
+            RowSource original = testRows == 0 ? file : file.slice(0, file.rows() - testRows);
+            RowSource originalTest = testRows == 0 ? null : file.slice(file.rows() - testRows, file.rows());
+            Trainer.Config config = cmd.training.config(data.seed, original.rows());
+            Scaler[] scalers = fit(data, original, chunkRows(cmd.chunkMb, original), config.batchFor(original.rows()));
+            boolean scaled = !scalers[0].isIdentity() || !scalers[1].isIdentity();
+            RowSource src = scaled ? new ScaledRowSource(original, scalers[0], scalers[1]) : original;
+            RowSource test = originalTest == null || !scaled ? originalTest : new ScaledRowSource(originalTest, scalers[0], scalers[1]);
             long rowBytes = (long) (src.inputs() + src.outputs()) * (src.dataType() == DataType.DOUBLE ? 8 : 4);
             StreamTrainer trainer = new StreamTrainer(optimizer, config, chunkRows(cmd.chunkMb, src));
             o.printf(Locale.ROOT, "data: %s streamed  train %,d rows (%.2f GB), test %,d (the last rows)  nX=%d  nY=%d  dtype=%s"
@@ -111,6 +145,10 @@ final class StreamTraining {
                     config.batchSize(), config.epochs(), config.shuffle() ? "chunks and rows within chunks" : "false",
                     config.tolerance() == 0 ? "off" : config.tolerance() + " on " + config.stopRule().describe(),
                     config.kernel().resolve().name().toLowerCase(Locale.ROOT));
+            if (scaled) {
+                o.println("scaling x: " + scalers[0] + ", y: " + scalers[1] + "; epoch losses and history.csv are in scaled units,"
+                        + " the final MSE in the files' units");
+            }
             Trainer.Checkpointing ck = cmd.checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(TrainCommand.CHECKPOINT),
                     cmd.checkpointEvery, RunIdentity.of(parsed.originalArgs(), dir));
             TrainingResult result;
@@ -139,13 +177,14 @@ final class StreamTraining {
                 o.println(result.message());
             }
             RunRecord.printTime(o, result);
+            LinearModel model = result.model().unscaled(scalers[0], scalers[1]); // in the files' units
             Map<String, Object> results = new LinkedHashMap<>();
             if (!interrupted) { // no extra passes when asked to stop
-                double mse = trainer.mse(src, result.model());
+                double mse = trainer.mse(original, model);
                 results.put("train_mse", mse);
-                o.printf(Locale.ROOT, "final train MSE %.8g (streamed pass)", mse);
+                o.printf(Locale.ROOT, "final train MSE %.8g (streamed pass%s)", mse, scaled ? ", original units" : "");
                 if (test != null) {
-                    double testMse = trainer.mse(test, result.model());
+                    double testMse = trainer.mse(originalTest, model);
                     results.put("test_mse", testMse);
                     o.printf(Locale.ROOT, "   test MSE %.8g", testMse);
                 }
@@ -157,7 +196,7 @@ final class StreamTraining {
             o.printf(Locale.ROOT, "peak resident memory %.2f GB%n", peak / 1e9);
             Map<String, Object> rec = ordered("source", file.describe(), "streamed", true, "train_rows", src.rows(), "test_rows",
                     testRows, "nx", src.inputs(), "ny", src.outputs(), "dtype", DtypeConverter.name(src.dataType()), "chunk_rows",
-                    trainer.chunkRows(), "seed", data.seed);
+                    trainer.chunkRows(), "seed", data.seed, "scale_x", scalers[0].describe(), "scale_y", scalers[1].describe());
             Map<String, Object> tr = RunRecord.training(config, result, src.rows());
             Map<String, Object> summary = ordered("descent", Main.version(), "backend", ordered("name", backend.name(), "device",
                     backend.device(), "blas", backend.blas()), "data", rec, "solver", "sgd", "optimizer", optimizer.hyperparameters(),
@@ -165,7 +204,7 @@ final class StreamTraining {
             boolean keepModel = result.stop() != StopReason.DIVERGED || result.modelEpochs() > 0;
             RunFiles.writeHistory(dir, result.history());
             if (keepModel) {
-                ModelStore.save(dir.resolve("model"), result.model(), ordered("descent", Main.version(), "backend", backend.name(),
+                ModelStore.save(dir.resolve("model"), model, ordered("descent", Main.version(), "backend", backend.name(),
                         "data", rec, "solver", "sgd", "optimizer", optimizer.hyperparameters(), "training", tr, "results", results));
             }
             RunFiles.writeSummary(dir, summary);

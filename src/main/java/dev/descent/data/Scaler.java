@@ -16,75 +16,116 @@ public record Scaler(String kind, double[] offset, double[] scale) {
     /** The kinds {@link #fit} accepts. */
     public static final java.util.List<String> KINDS = java.util.List.of("none", "minmax", "standard");
 
-    /** Fits a scaler of {@code kind} (none, minmax, standard) to the columns of {@code a}. Not modified. */
     /** Rows [from, to) of {@code a} as a new float64 array (a copy, to be closed by the caller). */
     private static INDArray rowsAsDouble(INDArray a, long from, long to) {
         return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
                 .castTo(DataType.DOUBLE).dup('c');
     }
 
+    /** Fits a scaler of {@code kind} (none, minmax, standard) to the columns of {@code a}. Not modified. */
     public static Scaler fit(String kind, INDArray a) {
-        int c = (int) a.columns();
-        double[] off = new double[c];
-        double[] sc = new double[c];
+        Fitting f = new Fitting(kind, (int) a.columns());
         // Statistics in float64 over blocks of rows: never a float64 copy of the whole array beside it.
         long n = a.rows();
-        int block = (int) Math.max(1, Math.min(n, (1 << 24) / Math.max(1, c)));
-        switch (kind) {
-            case "none" -> java.util.Arrays.fill(sc, 1.0);
-            case "minmax" -> {
-                double[] min = new double[c];
-                double[] max = new double[c];
-                java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
-                java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-                for (long r = 0; r < n; r += block) {
-                    INDArray d = rowsAsDouble(a, r, Math.min(n, r + block));
-                    double[] lo = d.min(0).toDoubleVector();
-                    double[] hi = d.max(0).toDoubleVector();
-                    d.close();
-                    for (int j = 0; j < c; j++) {
-                        min[j] = Math.min(min[j], lo[j]);
-                        max[j] = Math.max(max[j], hi[j]);
-                    }
-                }
-                for (int j = 0; j < c; j++) {
-                    off[j] = min[j];
-                    sc[j] = max[j] > min[j] ? max[j] - min[j] : 1.0;
-                }
+        int block = (int) Math.max(1, Math.min(n, (1 << 24) / Math.max(1, a.columns())));
+        for (int pass = 0; pass < f.passes(); pass++) {
+            for (long r = 0; r < n; r += block) {
+                f.add(pass, a, r, Math.min(n, r + block));
             }
-            case "standard" -> {
-                double[] mean = new double[c];
-                for (long r = 0; r < n; r += block) {
-                    INDArray d = rowsAsDouble(a, r, Math.min(n, r + block));
-                    double[] sum = d.sum(0).toDoubleVector();
-                    d.close();
-                    for (int j = 0; j < c; j++) {
-                        mean[j] += sum[j];
-                    }
-                }
-                for (int j = 0; j < c; j++) {
-                    mean[j] /= n;
-                }
-                double[] ss = new double[c];
-                INDArray m = org.nd4j.linalg.factory.Nd4j.createFromArray(mean);
-                for (long r = 0; r < n; r += block) { // two passes: Σ(x − mean)² loses nothing to cancellation
-                    INDArray d = rowsAsDouble(a, r, Math.min(n, r + block));
-                    d.subiRowVector(m);
-                    double[] sq = d.muli(d).sum(0).toDoubleVector();
-                    d.close();
-                    for (int j = 0; j < c; j++) {
-                        ss[j] += sq[j];
-                    }
-                }
-                for (int j = 0; j < c; j++) {
-                    double std = Math.sqrt(ss[j] / n);
-                    off[j] = mean[j];
-                    sc[j] = std > 0 ? std : 1.0;
-                }
-            }
-            default -> throw new IllegalArgumentException("scaling must be none, minmax or standard, got '" + kind + "'");
         }
-        return new Scaler(kind, off, sc);
+        return f.result();
+    }
+
+    /**
+     * A scaler fitted over rows given piece by piece, for data read in chunks: {@link #passes} passes over
+     * every row (two for standard: the mean, then Σ(x − mean)², which loses nothing to cancellation), each
+     * pass's pieces given to {@link #add} in turn.
+     */
+    public static final class Fitting {
+        private final String kind;
+        private final int c;
+        private final double[] a; // min, or Σx then the mean
+        private final double[] b; // max, or Σ(x − mean)²
+        private long n;
+        private INDArray mean;
+
+        public Fitting(String kind, int columns) {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("scaling must be none, minmax or standard, got '" + kind + "'");
+            }
+            this.kind = kind;
+            this.c = columns;
+            this.a = new double[c];
+            this.b = new double[c];
+            if (kind.equals("minmax")) {
+                java.util.Arrays.fill(a, Double.POSITIVE_INFINITY);
+                java.util.Arrays.fill(b, Double.NEGATIVE_INFINITY);
+            }
+        }
+
+        /** Passes over the data that the fit needs (0 for none). */
+        public int passes() {
+            return switch (kind) {
+                case "minmax" -> 1;
+                case "standard" -> 2;
+                default -> 0;
+            };
+        }
+
+        /** Rows [from, to) of {@code x} in pass {@code pass}. x: not modified. */
+        public void add(int pass, INDArray x, long from, long to) {
+            INDArray d = rowsAsDouble(x, from, to);
+            if (kind.equals("minmax")) {
+                double[] lo = d.min(0).toDoubleVector();
+                double[] hi = d.max(0).toDoubleVector();
+                for (int j = 0; j < c; j++) {
+                    a[j] = Math.min(a[j], lo[j]);
+                    b[j] = Math.max(b[j], hi[j]);
+                }
+            } else if (pass == 0) {
+                double[] sum = d.sum(0).toDoubleVector();
+                for (int j = 0; j < c; j++) {
+                    a[j] += sum[j];
+                }
+                n += to - from;
+            } else {
+                if (mean == null) {
+                    for (int j = 0; j < c; j++) {
+                        a[j] /= n;
+                    }
+                    mean = org.nd4j.linalg.factory.Nd4j.createFromArray(a);
+                }
+                d.subiRowVector(mean);
+                double[] sq = d.muli(d).sum(0).toDoubleVector();
+                for (int j = 0; j < c; j++) {
+                    b[j] += sq[j];
+                }
+            }
+            d.close();
+        }
+
+        /** The fitted scaler (after every pass). */
+        public Scaler result() {
+            double[] off = new double[c];
+            double[] sc = new double[c];
+            switch (kind) {
+                case "minmax" -> {
+                    for (int j = 0; j < c; j++) {
+                        off[j] = a[j];
+                        sc[j] = b[j] > a[j] ? b[j] - a[j] : 1.0;
+                    }
+                }
+                case "standard" -> {
+                    for (int j = 0; j < c; j++) {
+                        double std = Math.sqrt(b[j] / n);
+                        off[j] = a[j];
+                        sc[j] = std > 0 ? std : 1.0;
+                    }
+                }
+                default -> java.util.Arrays.fill(sc, 1.0);
+            }
+            return new Scaler(kind, off, sc);
+        }
     }
 
     public boolean isIdentity() {

@@ -53,6 +53,41 @@ class BenchAndStreamCommandTest extends SeededTest {
         bad(descent("bench", "--no-dl4j", "--dl4j-rows", "10", "--out", tmp.resolve("b4").toString()), "exclude each other");
     }
 
+    /**
+     * --stream with --scale-x/--scale-y standard: the scalers are fitted chunk by chunk on the training rows
+     * and applied as rows are read; in file order the model (in the files' units) and its MSE are those of
+     * the same run in memory, to the rounding of the statistics' different summation order.
+     */
+    @Test
+    void aScaledStreamedRunIsTheScaledRunInMemory() throws Exception {
+        Path x = tmp.resolve("sx.npy");
+        Path y = tmp.resolve("sy.npy");
+        assertEquals(0, descent("generate", "--kind", "synthetic", "--rows", "20000", "--nx", "6", "--ny", "2", "--dtype", "float64",
+                "--out", x.toString(), "--out-y", y.toString()).code());
+        List<String> common = List.of("--data", x.toString(), "--data-y", y.toString(), "--dtype", "float64", "--no-shuffle",
+                "--scale-x", "standard", "--scale-y", "minmax", "--batch-size", "64", "--epochs", "3", "--lr", "0.05",
+                "--optimizer", "nesterov-keras", "--momentum", "0.9", "--progress", "off", "--no-plots");
+        List<String> mem = new java.util.ArrayList<>(List.of("train", "--test-fraction", "0", "--no-exact", "--out",
+                tmp.resolve("smem").toString()));
+        mem.addAll(common);
+        List<String> str = new java.util.ArrayList<>(List.of("train", "--stream", "--chunk-mb", "1", "--out", tmp.resolve("sstr").toString()));
+        str.addAll(common);
+        var a = descent(mem.toArray(String[]::new));
+        var b = descent(str.toArray(String[]::new));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("scaling x: standard"), b.out());
+        var wa = Npy.read(tmp.resolve("smem/model/W.npy"));
+        var wb = Npy.read(tmp.resolve("sstr/model/W.npy"));
+        double d = wa.sub(wb).amaxNumber().doubleValue();
+        assertTrue(d <= 1e-9 * wa.amaxNumber().doubleValue(), "max |ΔW| = " + d);
+        JsonNode sa = RunFiles.json().readTree(tmp.resolve("smem/summary.json").toFile());
+        JsonNode sb = RunFiles.json().readTree(tmp.resolve("sstr/summary.json").toFile());
+        double ma = sa.at("/results/train_mse").asDouble();
+        assertEquals(ma, sb.at("/results/train_mse").asDouble(), 1e-9 * ma);
+        assertEquals("standard", sb.at("/data/scale_x/kind").asText());
+    }
+
     @Test
     void generatedFilesHoldTheInMemoryBitsAndStreamTrainingReadsThem() throws Exception {
         long n = SyntheticData.BLOCK_ROWS + 500;
