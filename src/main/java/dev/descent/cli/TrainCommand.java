@@ -28,7 +28,8 @@ final class TrainCommand extends DataCommand {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
-    @Option(names = "--solver", paramLabel = "sgd|exact", description = "sgd trains; exact solves least squares in closed form (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--solver", paramLabel = "sgd|exact|gd|local-sgd", description = "sgd trains; exact solves least squares in closed form;"
+            + " with --spark: gd (full-batch gradient descent), local-sgd (an epoch per partition, then θ averaged) or exact (default: ${DEFAULT-VALUE}).")
     String solver = "sgd";
 
     @Mixin
@@ -62,8 +63,17 @@ final class TrainCommand extends DataCommand {
     @Option(names = "--chunk-mb", description = "With --stream: megabytes of X and Y per chunk; two chunks are held (default: ${DEFAULT-VALUE}).")
     int chunkMb = 256;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train on Spark: local[N] or spark://host:port (the Spark build: DESCENT_PROFILE=spark ./descent ...).")
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "P", description = "With --spark: partitions of the data (default: the cluster's default parallelism).")
+    int partitions;
+
     @Override
     public Integer call() throws IOException {
+        if (spark != null) {
+            return ClusterRun.run(this);
+        }
         return resume != null ? resumeRun() : run(null);
     }
 

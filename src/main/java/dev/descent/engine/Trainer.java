@@ -28,7 +28,8 @@ public final class Trainer {
      * @param explainDivergence on divergence, compute the data's critical learning rate for the message
      */
     public record Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance,
-            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence, StopRule stopRule) {
+            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence, StopRule stopRule)
+            implements java.io.Serializable {
 
         /** With the default stop rule: |Δ mean batch loss| between epochs. */
         public Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance, double divergenceFactor,

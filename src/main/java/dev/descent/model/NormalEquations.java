@@ -161,6 +161,33 @@ public final class NormalEquations {
         }
 
         /**
+         * The sums so far as plain arrays: A's upper triangle and C, row-major ((nX+1)², (nX+1)·nY), and the
+         * row count last; what a cluster's partitions send to be {@link #merge}d. A is not yet symmetrized.
+         */
+        public double[] sums() {
+            double[] out = new double[d * d + d * ny + 1];
+            a.get(out, 0, d * d);
+            c.get(out, d * d, d * ny);
+            out[out.length - 1] = n;
+            return out;
+        }
+
+        /** Adds sums from {@link #sums} of another accumulator of the same shape. */
+        public void merge(double[] sums) {
+            if (sums.length != d * d + d * ny + 1) {
+                throw new IllegalArgumentException("sums of " + sums.length + " values merged into normal equations of "
+                        + (d * d + d * ny + 1));
+            }
+            for (int i = 0; i < d * d; i++) {
+                a.put(i, a.get(i) + sums[i]);
+            }
+            for (int i = 0; i < d * ny; i++) {
+                c.put(i, c.get(i) + sums[d * d + i]);
+            }
+            n += (long) sums[sums.length - 1];
+        }
+
+        /**
          * The normal equations of every row added. {@code x}, {@code y}: the whole data when it is in memory
          * (kept by reference for the SVD path), or null when it was read in pieces (then the eigen path
          * stands in for the SVD).

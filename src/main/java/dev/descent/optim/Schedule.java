@@ -8,7 +8,7 @@ import java.util.Map;
  * The forms follow Keras ({@code lr / (1 + decay·t)}, per iteration) and PyTorch's StepLR and
  * ExponentialLR (per epoch); each has a DL4J {@code ISchedule} with the same values.
  */
-public sealed interface Schedule {
+public sealed interface Schedule extends java.io.Serializable {
 
     /** The rate at step t of the given epoch. */
     double rate(long t, int epoch);

@@ -183,4 +183,13 @@ class TrainCommandTest extends SeededTest {
         assertTrue(r.err().contains("cannot create directory"), r.err());
         assertFalse(r.out().contains("epoch"), "trained before checking the output: " + r.out());
     }
+
+    @Test
+    void sparkNeedsTheSparkBuild() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(ClusterRun.available(), "this is the Spark build");
+        Run r = descent("train", "--spark", "local[2]", "--solver", "gd");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("--spark needs the Spark build of descent: DESCENT_PROFILE=spark ./descent train --spark local[2]"),
+                r.err());
+    }
 }

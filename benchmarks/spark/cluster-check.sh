@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# A real Spark standalone cluster on 127.0.0.1, started from the Maven jars alone: a master, a worker with
+# two cores, and descent's driver. It checks that
+#   1. train --spark spark://… --solver gd equals the single-machine engine's full-batch run (float64,
+#      relative ‖Δθ‖ ≤ 1e-12), and
+#   2. the same run with its executor killed mid-run (Spark starts another and reruns the lost tasks) gives
+#      the undisturbed run's bits,
+# then stops the cluster. Usage: benchmarks/spark/cluster-check.sh [rows] [rounds]. Needs nothing but the
+# JDK and Maven; about two minutes on 2 cores. Exit 0 when both checks hold.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+rows="${1:-400000}"
+rounds="${2:-30}"
+export DESCENT_PROFILE=spark
+./descent --help > /dev/null    # builds the Spark build once
+cp="$root/target/descent-0.1.0.jar:$(cat "$root/target/classpath-spark.txt")"
+opens=()
+for m in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
+         java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+  opens+=("--add-opens=java.base/$m=ALL-UNNAMED")
+done
+work="$(mktemp -d)"
+port=$((7100 + RANDOM % 800))
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  pkill -f "CoarseGrainedExecutorBackend.*127.0.0.1" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+wait_for() { # file pattern seconds
+  local t=0
+  until grep -q "$2" "$1" 2>/dev/null; do
+    sleep 1; t=$((t + 1))
+    if (( t > $3 )); then echo "cluster-check: '$2' not seen in $1 after $3 s:" >&2; tail -20 "$1" >&2; exit 1; fi
+  done
+}
+ui=$((port + 1000))
+workers() { # alive workers the master reports on its web UI (-1 while it does not answer)
+  python3 -c "import json, urllib.request as u
+try: print(json.load(u.urlopen('http://127.0.0.1:$ui/json/', timeout=2))['aliveworkers'])
+except Exception: print(-1)"
+}
+wait_until() { # what, command that prints a number, number wanted, seconds
+  local t=0
+  until [[ "$($2)" == "$3" ]]; do
+    sleep 1; t=$((t + 1))
+    if (( t > $4 )); then echo "cluster-check: $1 not seen after $4 s" >&2; exit 1; fi
+  done
+}
+t0=$(date +%s)
+# (descent's slf4j binding is the no-op one: the cluster's daemons log nothing; their web UI says how they are.)
+java "${opens[@]}" -cp "$cp" -Dspark.master.rest.enabled=false org.apache.spark.deploy.master.Master --host 127.0.0.1 \
+  --port "$port" --webui-port "$ui" > "$work/master.log" 2>&1 &
+pids+=($!)
+wait_until "the master" workers 0 60
+# A worker launches executors from $SPARK_HOME/jars: here, links to the very jars of descent's classpath.
+mkdir -p "$work/spark-home/jars"
+for j in ${cp//:/ }; do ln -sf "$j" "$work/spark-home/jars/"; done
+SPARK_HOME="$work/spark-home" SPARK_SCALA_VERSION=2.12 \
+java "${opens[@]}" -cp "$cp" org.apache.spark.deploy.worker.Worker "spark://127.0.0.1:$port" --host 127.0.0.1 --cores 2 \
+  --memory 6g --webui-port 0 --work-dir "$work/worker" > "$work/worker.log" 2>&1 &
+pids+=($!)
+wait_until "the worker's registration" workers 1 60
+echo "cluster-check: master and worker up on 127.0.0.1:$port in $(( $(date +%s) - t0 )) s"
+
+export JAVA_OPTS="-Dspark.driver.host=127.0.0.1 -Dspark.executor.memory=3g"
+run=(--rows "$rows" --nx 50 --ny 2 --dtype float64 --epochs "$rounds" --optimizer nesterov-keras --lr 0.1 --momentum 0.9
+     --progress off --no-plots)
+./descent train --spark "spark://127.0.0.1:$port" --partitions 4 --solver gd "${run[@]}" --out "$work/cluster" > "$work/cluster.out"
+./descent train --batch-size 0 --no-shuffle --test-fraction 0 --no-exact "${run[@]}" --out "$work/alone" > "$work/alone.out"
+
+# The same cluster run, its executor killed after a few rounds.
+./descent train --spark "spark://127.0.0.1:$port" --partitions 4 --solver gd "${run[@]}" --out "$work/killed" > "$work/killed.out" &
+driver=$!
+wait_for "$work/killed.out" "epoch    5/" 120
+pkill -9 -f "CoarseGrainedExecutorBackend.*127.0.0.1" && echo "cluster-check: executor killed during round 5 or 6"
+wait "$driver"
+
+python3 - "$work" <<'PY'
+import math, struct, sys
+work = sys.argv[1]
+def npy(path):  # a float64 or float32 .npy, read without numpy
+    raw = open(path, "rb").read()
+    hlen = struct.unpack("<H", raw[8:10])[0]
+    header = raw[10:10 + hlen].decode()
+    code = "d" if "<f8" in header else "f"
+    data = raw[10 + hlen:]
+    return list(struct.unpack("<%d%s" % (len(data) // struct.calcsize(code), code), data))
+def theta(run):
+    return npy(f"{work}/{run}/model/W.npy") + npy(f"{work}/{run}/model/B.npy")
+c, a, k = theta("cluster"), theta("alone"), theta("killed")
+rel = math.sqrt(sum((x - y) ** 2 for x, y in zip(c, a))) / math.sqrt(sum(y * y for y in a))
+print(f"cluster-check: gd on the cluster vs one machine: relative ||dtheta|| = {rel:.3g} (bound 1e-12)")
+print(f"cluster-check: run with a killed executor equals the undisturbed run bit for bit: {k == c}")
+sys.exit(0 if rel <= 1e-12 and k == c else 1)
+PY
+echo "cluster-check: passed in $(( $(date +%s) - t0 )) s"

@@ -1,0 +1,125 @@
+package dev.descent.cli;
+
+import static dev.descent.report.RunRecord.ordered;
+
+import dev.descent.data.Seeds;
+import dev.descent.engine.Backend;
+import dev.descent.engine.StopReason;
+import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingResult;
+import dev.descent.model.LinearModel;
+import dev.descent.model.ModelStore;
+import dev.descent.model.NormalEquations;
+import dev.descent.optim.Optimizer;
+import dev.descent.report.RunFiles;
+import dev.descent.report.RunRecord;
+import dev.descent.spark.ClusterData;
+import dev.descent.spark.SparkTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * {@code descent train --spark MASTER} (the Spark build only): the data as P partitions built on the
+ * executors (synthetic from the seed, or .npy row ranges), trained by gd, local-sgd or exact, with the run
+ * record, history and model written by the driver as for a run on one machine. Every row trains (no test
+ * split).
+ */
+public final class SparkTraining {
+    private SparkTraining() {
+    }
+
+    public static int run(TrainCommand cmd) throws IOException {
+        PrintWriter o = cmd.out();
+        var parsed = cmd.spec.commandLine().getParseResult();
+        if (!List.of("gd", "local-sgd", "exact").contains(cmd.solver)) {
+            throw new IllegalArgumentException("--solver with --spark must be gd, local-sgd or exact, got '" + cmd.solver + "'");
+        }
+        for (String bad : List.of("--stream", "--resume", "--checkpoint-every", "--test-data", "--test-fraction", "--scale-x",
+                "--scale-y", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
+            if (parsed.hasMatchedOption(bad)) {
+                throw new IllegalArgumentException(bad + " is not supported with --spark yet");
+            }
+        }
+        if (cmd.partitions < 0) {
+            throw new IllegalArgumentException("--partitions must be >= 1, got " + cmd.partitions);
+        }
+        DataOptions data = cmd.data;
+        if (data.file != null && (data.format.fileY == null || !data.file.toString().endsWith(".npy"))) {
+            throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, or synthetic data (--rows, --nx, --ny)");
+        }
+        Optimizer optimizer = cmd.opt.create();
+        cmd.training.kernel();
+        boolean bar = cmd.progressBar();
+        Path dir = cmd.runDirectory();
+        Backend backend = Main.header(o);
+        SparkConf conf = new SparkConf().setAppName("descent").setMaster(cmd.spark).set("spark.ui.enabled", "false")
+                .set("spark.ui.showConsoleProgress", "false");
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            sc.setLogLevel("WARN");
+            int p = cmd.partitions > 0 ? cmd.partitions : sc.defaultParallelism();
+            ClusterData cd = data.file == null
+                    ? ClusterData.synthetic(data.rows, data.nx, data.ny, data.noise, data.dtype, Seeds.data(data.seed), p)
+                    : ClusterData.npy(data.file, data.format.fileY, p);
+            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", cmd.spark, p, cd.describe(),
+                    cd.rows(), cd.inputs(), cd.outputs());
+            long t0 = System.nanoTime();
+            SparkTrainer trainer = new SparkTrainer(sc, cd);
+            o.printf(Locale.ROOT, "partitions built on the executors in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            Trainer.Config config = cmd.training.config(data.seed, cd.rows());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("descent", Main.version());
+            summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
+            summary.put("data", ordered("source", cd.describe(), "train_rows", cd.rows(), "nx", cd.inputs(), "ny", cd.outputs(),
+                    "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed));
+            summary.put("cluster", ordered("master", cmd.spark, "partitions", p));
+            summary.put("solver", cmd.solver);
+            LinearModel model;
+            TrainingResult result = null;
+            int code = ExitCodes.OK;
+            if (cmd.solver.equals("exact")) {
+                long s0 = System.nanoTime();
+                NormalEquations.Solution lsq = trainer.exact().solution();
+                model = LinearModel.fromStacked(lsq.theta().castTo(cd.dataType()));
+                o.printf(Locale.ROOT, "solver: exact least squares (%s, float64) in %.2f s%n", lsq.describe(), (System.nanoTime() - s0) / 1e9);
+                summary.put("status", "solved");
+            } else {
+                LinearModel initial = cmd.training.initial(cd.inputs(), cd.outputs(), cd.dataType(), Seeds.init(data.seed));
+                o.printf(Locale.ROOT, "optimizer: %s  %s  rounds=%d%n", optimizer.hyperparameters(), cmd.solver.equals("gd")
+                        ? "full batch, one step a round" : "batch=" + config.batchFor(cd.rows()) + " in each partition, one epoch a round",
+                        config.epochs());
+                ProgressListener progress = new ProgressListener(o, bar);
+                result = cmd.solver.equals("gd") ? trainer.gd(optimizer, initial, config, progress)
+                        : trainer.localSgd(optimizer, initial, config, progress);
+                model = result.model();
+                if (result.stop() == StopReason.DIVERGED) {
+                    cmd.err().println("train: " + result.message());
+                    code = ExitCodes.DIVERGED;
+                }
+                RunRecord.printTime(o, result);
+                summary.put("status", RunRecord.status(result.stop()));
+                summary.put("optimizer", optimizer.hyperparameters());
+                summary.put("training", RunRecord.training(config, result, cd.rows()));
+            }
+            Map<String, Object> results = new LinkedHashMap<>();
+            RunRecord.parameters(o, "", model, results, "");
+            summary.put("results", results);
+            if (result != null) {
+                RunFiles.writeHistory(dir, result.history());
+            }
+            ModelStore.save(dir.resolve("model"), model, ordered("descent", Main.version(), "backend", backend.name(), "data",
+                    summary.get("data"), "solver", cmd.solver, "cluster", summary.get("cluster")));
+            RunFiles.writeSummary(dir, summary);
+            o.println("wrote " + dir.resolve(RunFiles.SUMMARY) + (result != null ? ", " + RunFiles.HISTORY : "") + " and the model in "
+                    + dir.resolve("model"));
+            o.flush();
+            return code;
+        }
+    }
+}

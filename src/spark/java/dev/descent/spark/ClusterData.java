@@ -1,0 +1,249 @@
+package dev.descent.spark;
+
+import dev.descent.data.Dataset;
+import dev.descent.data.NpyRowSource;
+import dev.descent.data.SyntheticData;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Where a cluster run's rows come from, split into P partitions that each executor builds for itself:
+ * nothing but this small description is shipped from the driver. Synthetic data is drawn per partition
+ * from the seed (partition p draws its own {@link SyntheticData} blocks, so the rows are bit for bit those
+ * of the same data on one machine); .npy files are read as row ranges, from a path every executor sees.
+ * An executor keeps its partitions in memory, in the engine's layout, for the whole run; one that is
+ * lost is rebuilt the same way, with the same bits, wherever Spark reruns it.
+ */
+public abstract class ClusterData implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, Dataset> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, dev.descent.engine.GradientKernel> KERNELS = new ConcurrentHashMap<>();
+    /** Rows per kernel call of a full-batch pass: the kernel's buffers stay small whatever the partition's size. */
+    static final int PASS_BLOCK = 4096;
+
+    final int partitions;
+
+    ClusterData(int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+        }
+        this.partitions = partitions;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public abstract long rows();
+
+    public abstract int inputs();
+
+    public abstract int outputs();
+
+    public abstract DataType dataType();
+
+    /** Rows of partition p. */
+    public abstract long rows(int p);
+
+    /** What the data is, for run records. */
+    public abstract String describe();
+
+    /** Builds partition p's rows (X, Y) in memory. */
+    abstract Dataset build(int p);
+
+    /** Partition p, built once per JVM and kept (executors reuse it every round). */
+    public final Dataset partition(int p) {
+        return CACHE.computeIfAbsent(describe() + "#" + p + "/" + partitions, k -> build(p));
+    }
+
+    /** A kernel over partition p for full-batch passes in blocks of up to {@link #PASS_BLOCK} rows, built once per JVM. */
+    final dev.descent.engine.GradientKernel kernel(int p) {
+        Dataset d = partition(p);
+        return KERNELS.computeIfAbsent(describe() + "#" + p + "/" + partitions,
+                k -> dev.descent.engine.KernelKind.AUTO.create(d, (int) Math.min(d.size(), PASS_BLOCK)));
+    }
+
+    /** Drops this JVM's partitions (tests, or a driver that ran the partitions itself). */
+    public static void forget() {
+        CACHE.clear();
+        KERNELS.clear();
+    }
+
+    /** Seeded synthetic data: X ~ N(0, 1), true W, B ~ N(0, 1), Gaussian noise, as {@code descent train --rows}. */
+    public static ClusterData synthetic(long n, int nx, int ny, double noise, DataType dtype, long seed, int partitions) {
+        return new Synthetic(n, nx, ny, noise, dtype, seed, partitions);
+    }
+
+    /** X.npy and Y.npy at paths every executor can read. */
+    public static ClusterData npy(Path x, Path y, int partitions) throws IOException {
+        try (NpyRowSource src = new NpyRowSource(x, y)) {
+            return new Npy(x.toAbsolutePath().toString(), y.toAbsolutePath().toString(), src.rows(), src.inputs(), src.outputs(),
+                    src.dataType() == DataType.DOUBLE, partitions);
+        }
+    }
+
+    private static final class Synthetic extends ClusterData {
+        private static final long serialVersionUID = 1L;
+        private final long n;
+        private final int nx;
+        private final int ny;
+        private final double noise;
+        private final boolean dbl;
+        private final long seed;
+
+        Synthetic(long n, int nx, int ny, double noise, DataType dtype, long seed, int partitions) {
+            super(partitions);
+            this.n = n;
+            this.nx = nx;
+            this.ny = ny;
+            this.noise = noise;
+            this.dbl = dtype == DataType.DOUBLE;
+            this.seed = seed;
+            if (generator().blocks() < partitions) {
+                throw new IllegalArgumentException(n + " synthetic rows are " + generator().blocks() + " blocks of "
+                        + SyntheticData.BLOCK_ROWS + ": fewer than the " + partitions + " partitions");
+            }
+        }
+
+        private SyntheticData generator() {
+            return new SyntheticData(n, nx, ny, noise, dataType(), seed);
+        }
+
+        /** Partition p holds blocks [first(p), first(p+1)). */
+        private long first(int p) {
+            return generator().blocks() * p / partitions;
+        }
+
+        @Override
+        public long rows() {
+            return n;
+        }
+
+        @Override
+        public int inputs() {
+            return nx;
+        }
+
+        @Override
+        public int outputs() {
+            return ny;
+        }
+
+        @Override
+        public DataType dataType() {
+            return dbl ? DataType.DOUBLE : DataType.FLOAT;
+        }
+
+        @Override
+        public long rows(int p) {
+            SyntheticData g = generator();
+            long r = 0;
+            for (long k = first(p); k < first(p + 1); k++) {
+                r += g.blockRows(k);
+            }
+            return r;
+        }
+
+        @Override
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "synthetic N=%d nX=%d nY=%d noise=%s %s seed=%d", n, nx, ny, noise,
+                    dbl ? "float64" : "float32", seed);
+        }
+
+        @Override
+        Dataset build(int p) {
+            SyntheticData g = generator();
+            long rows = rows(p);
+            Dataset d = new Dataset(Nd4j.createUninitialized(dataType(), rows, nx), Nd4j.createUninitialized(dataType(), rows, ny));
+            long r = 0;
+            for (long k = first(p); k < first(p + 1); k++) {
+                int b = g.blockRows(k);
+                g.block(k, d.x().get(NDArrayIndex.interval(r, r + b), NDArrayIndex.all()),
+                        d.y().get(NDArrayIndex.interval(r, r + b), NDArrayIndex.all()));
+                r += b;
+            }
+            return d;
+        }
+    }
+
+    private static final class Npy extends ClusterData {
+        private static final long serialVersionUID = 1L;
+        private final String x;
+        private final String y;
+        private final long n;
+        private final int nx;
+        private final int ny;
+        private final boolean dbl;
+
+        Npy(String x, String y, long n, int nx, int ny, boolean dbl, int partitions) {
+            super(partitions);
+            if (n < partitions) {
+                throw new IllegalArgumentException(n + " rows cannot fill " + partitions + " partitions");
+            }
+            this.x = x;
+            this.y = y;
+            this.n = n;
+            this.nx = nx;
+            this.ny = ny;
+            this.dbl = dbl;
+        }
+
+        private long first(int p) {
+            return n * p / partitions;
+        }
+
+        @Override
+        public long rows() {
+            return n;
+        }
+
+        @Override
+        public int inputs() {
+            return nx;
+        }
+
+        @Override
+        public int outputs() {
+            return ny;
+        }
+
+        @Override
+        public DataType dataType() {
+            return dbl ? DataType.DOUBLE : DataType.FLOAT;
+        }
+
+        @Override
+        public long rows(int p) {
+            return first(p + 1) - first(p);
+        }
+
+        @Override
+        public String describe() {
+            return x + " + " + y;
+        }
+
+        @Override
+        Dataset build(int p) {
+            long rows = rows(p);
+            Dataset d = new Dataset(Nd4j.createUninitialized(dataType(), rows, nx), Nd4j.createUninitialized(dataType(), rows, ny));
+            try (NpyRowSource src = new NpyRowSource(Path.of(x), Path.of(y))) {
+                int step = 1 << 20;
+                for (long r = 0; r < rows; r += step) {
+                    int c = (int) Math.min(step, rows - r);
+                    src.read(first(p) + r, c, d.x().get(NDArrayIndex.interval(r, r + c), NDArrayIndex.all()),
+                            d.y().get(NDArrayIndex.interval(r, r + c), NDArrayIndex.all()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(x + ": " + e.getMessage(), e);
+            }
+            return d;
+        }
+    }
+}

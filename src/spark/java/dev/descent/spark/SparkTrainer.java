@@ -1,0 +1,289 @@
+package dev.descent.spark;
+
+import dev.descent.data.Dataset;
+import dev.descent.engine.EpochStats;
+import dev.descent.engine.GradientKernel;
+import dev.descent.engine.KernelKind;
+import dev.descent.engine.StopReason;
+import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingListener;
+import dev.descent.engine.TrainingResult;
+import dev.descent.model.LinearModel;
+import dev.descent.model.NormalEquations;
+import dev.descent.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Data-parallel training on a Spark cluster, the engine's kernel and loop running in each partition:
+ * <ul>
+ *   <li>{@link #gd}: full-batch gradient descent. θ is broadcast each round; every partition returns its
+ *       rows' gradient sum (the engine's kernel, in blocks); the driver adds them in partition order (a fixed
+ *       order: the same bits whatever the cluster) and steps θ with the optimizer, any of descent's.</li>
+ *   <li>{@link #localSgd}: each round every partition runs one epoch of the engine's own mini-batch loop on
+ *       its rows from the broadcast θ (its shuffle seeded by the run's seed, the round and the partition),
+ *       and the driver averages the partitions' θ weighted by rows, in partition order.</li>
+ *   <li>{@link #exact}: one pass of [X 1]ᵀ[X 1] and [X 1]ᵀY per partition, added on the driver, solved as
+ *       {@code --solver exact} solves them.</li>
+ * </ul>
+ * The partitions are an RDD of indices kept in executor memory, so each round's tasks go to the executor
+ * that already holds that partition's rows ({@link ClusterData#partition}); Spark reruns a lost task
+ * elsewhere, where the rows are rebuilt with the same bits.
+ */
+public final class SparkTrainer {
+    private final JavaSparkContext sc;
+    private final ClusterData data;
+    private final JavaRDD<Integer> parts;
+
+    public SparkTrainer(JavaSparkContext sc, ClusterData data) {
+        this.sc = sc;
+        this.data = data;
+        List<Integer> ids = IntStream.range(0, data.partitions()).boxed().toList();
+        this.parts = sc.parallelize(ids, data.partitions()).persist(StorageLevel.MEMORY_ONLY());
+        ClusterData d = data;
+        this.parts.foreach(p -> d.partition(p)); // every executor builds its partitions once, before any timing
+    }
+
+    /** An optimizer as the executors rebuild it: its name, schedule and hyperparameters. */
+    record Spec(String name, dev.descent.optim.Schedule schedule, double momentum, double dampening) implements java.io.Serializable {
+        static Spec of(Optimizer o) {
+            var h = o.hyperparameters();
+            return new Spec(o.name(), o.schedule(), h.get("momentum") instanceof Double mu ? mu : 0,
+                    h.get("dampening") instanceof Double tau ? tau : 0);
+        }
+
+        Optimizer create() {
+            return dev.descent.optim.Optimizers.create(name, schedule, momentum, dampening);
+        }
+    }
+
+    /** θ as plain doubles (what a broadcast carries). */
+    private static double[] plain(INDArray theta) {
+        return theta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+
+    /**
+     * Full-batch gradient descent for {@code config.epochs()} rounds (one step a round) from {@code initial}.
+     * Listeners see a round as an epoch.
+     */
+    public TrainingResult gd(Optimizer optimizer, LinearModel initial, Trainer.Config config, TrainingListener... listeners) {
+        INDArray theta = initial.stacked().castTo(data.dataType()).dup('c');
+        Optimizer opt = optimizer.copy();
+        opt.init(theta.length(), data.dataType());
+        INDArray grad = Nd4j.zeros(data.dataType(), theta.rows(), theta.columns());
+        long n = data.rows();
+        int m = data.outputs();
+        List<EpochStats> history = new ArrayList<>();
+        start(listeners, config, opt, 1);
+        ClusterData d = data;
+        StopReason stop = StopReason.EPOCHS;
+        String message = null;
+        for (int round = 0; round < config.epochs(); round++) {
+            long t0 = System.nanoTime();
+            Broadcast<double[]> b = sc.broadcast(plain(theta));
+            List<double[]> sums = parts.mapPartitions((Iterator<Integer> it) -> {
+                List<double[]> out = new ArrayList<>();
+                while (it.hasNext()) {
+                    int p = it.next();
+                    out.add(gradientSum(d, p, b.value()));
+                }
+                return out.iterator();
+            }).collect();
+            b.destroy();
+            double[] total = new double[(int) theta.length() + 1];
+            for (double[] s : ordered(sums)) { // partition order: the same sum whatever ran where
+                for (int i = 0; i < total.length; i++) {
+                    total[i] += s[i + 1];
+                }
+            }
+            double scale = 2.0 / ((double) n * m);
+            for (int i = 0; i < theta.length(); i++) {
+                total[i] *= scale;
+            }
+            grad.assign(Nd4j.createFromArray(java.util.Arrays.copyOf(total, (int) theta.length())).reshape(grad.shape()));
+            double loss = total[total.length - 1] / ((double) n * m);
+            if (!Double.isFinite(loss)) {
+                stop = StopReason.DIVERGED;
+                message = String.format(Locale.ROOT, "diverged at round %d: loss = %s", round + 1, loss);
+                break;
+            }
+            opt.step(theta, grad, round, round);
+            epoch(history, listeners, round, loss, opt.schedule().rate(round, round), 1, n, (System.nanoTime() - t0) / 1e9, theta);
+        }
+        return end(listeners, theta, history, stop, message);
+    }
+
+    /**
+     * Partition p's Σ Xᵀr and Σ r (as (nX+1)×nY, row-major) at θ, and Σ r², by the engine's kernel in
+     * blocks: [p, gradient sums…, squared error].
+     */
+    static double[] gradientSum(ClusterData data, int p, double[] theta) {
+        Dataset rows = data.partition(p);
+        long n = rows.size();
+        GradientKernel k = data.kernel(p);
+        int block = k.maxBatch();
+        int nx = rows.inputs();
+        int m = rows.outputs();
+        INDArray th = Nd4j.createFromArray(theta).reshape(nx + 1, m).castTo(rows.dataType()).dup('c');
+        INDArray g = Nd4j.zeros(rows.dataType(), nx + 1, m);
+        double[] out = new double[theta.length + 2];
+        out[0] = p;
+        for (long s = 0; s < n; s += block) {
+            int b = (int) Math.min(block, n - s);
+            double loss = k.gradient(th, null, (int) s, b, g);
+            double[] gs = g.castTo(DataType.DOUBLE).data().asDouble();
+            double unscale = b * m / 2.0; // the kernel returns (2/(b·m))·Σ
+            for (int i = 0; i < gs.length; i++) {
+                out[i + 1] += gs[i] * unscale;
+            }
+            out[out.length - 1] += loss * b * m;
+        }
+        return out;
+    }
+
+    /**
+     * Local SGD: {@code config.epochs()} rounds; in each, every partition trains one epoch of the engine's
+     * loop (batch size, shuffle and optimizer of {@code config}, state fresh each round) from the broadcast
+     * θ, and θ becomes the partitions' average weighted by rows.
+     */
+    public TrainingResult localSgd(Optimizer optimizer, LinearModel initial, Trainer.Config config, TrainingListener... listeners) {
+        INDArray theta = initial.stacked().castTo(data.dataType()).dup('c');
+        List<EpochStats> history = new ArrayList<>();
+        start(listeners, config, optimizer, data.partitions());
+        ClusterData d = data;
+        long n = data.rows();
+        StopReason stop = StopReason.EPOCHS;
+        String message = null;
+        for (int round = 0; round < config.epochs(); round++) {
+            long t0 = System.nanoTime();
+            Broadcast<double[]> b = sc.broadcast(plain(theta));
+            int r = round;
+            Spec spec = Spec.of(optimizer);
+            List<double[]> outs = parts.mapPartitions((Iterator<Integer> it) -> {
+                List<double[]> out = new ArrayList<>();
+                while (it.hasNext()) {
+                    int p = it.next();
+                    out.add(localEpoch(d.partition(p), b.value(), spec.create(), config, r, p));
+                }
+                return out.iterator();
+            }).collect();
+            b.destroy();
+            double[] avg = new double[(int) theta.length()];
+            double loss = 0;
+            for (double[] o : ordered(outs)) {
+                double w = d.rows((int) o[0]) / (double) n;
+                for (int i = 0; i < avg.length; i++) {
+                    avg[i] += w * o[i + 1];
+                }
+                loss += w * o[o.length - 1];
+            }
+            if (!Double.isFinite(loss)) {
+                stop = StopReason.DIVERGED;
+                message = String.format(Locale.ROOT, "diverged at round %d: mean batch loss = %s", round + 1, loss);
+                break;
+            }
+            theta.assign(Nd4j.createFromArray(avg).reshape(theta.shape()).castTo(theta.dataType()));
+            epoch(history, listeners, round, loss, optimizer.schedule().rate(0, round), data.partitions(), n,
+                    (System.nanoTime() - t0) / 1e9, theta);
+        }
+        return end(listeners, theta, history, stop, message);
+    }
+
+    /** The seed of partition p's shuffle in a round: a pure function of (run seed, round, partition). */
+    static long seed(long seed, int round, int p) {
+        long z = seed ^ (0x9E3779B97F4A7C15L * (round + 1L)) ^ (0xC2B2AE3D27D4EB4FL * (p + 1L));
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** One epoch of the engine's loop on partition p's rows from θ: [p, θ after…, the epoch's mean batch loss]. */
+    static double[] localEpoch(Dataset rows, double[] theta, Optimizer optimizer, Trainer.Config config, int round, int p) {
+        int nx = rows.inputs();
+        int m = rows.outputs();
+        LinearModel from = LinearModel.fromStacked(Nd4j.createFromArray(theta).reshape(nx + 1, m).castTo(rows.dataType()));
+        Trainer.Config one = config.withEpochs(1).withTolerance(0).withSeed(seed(config.seed(), round, p));
+        TrainingResult r = new Trainer(optimizer, one).train(rows, null, from);
+        double[] th = plain(r.model().stacked());
+        double[] out = new double[th.length + 2];
+        out[0] = p;
+        System.arraycopy(th, 0, out, 1, th.length);
+        out[out.length - 1] = r.last() == null ? Double.NaN : r.last().trainLoss();
+        return out;
+    }
+
+    /**
+     * Least squares by the normal equations: one pass of [X 1]ᵀ[X 1] and [X 1]ᵀY in each partition, summed
+     * on the driver in partition order.
+     */
+    public NormalEquations exact() {
+        ClusterData d = data;
+        List<double[]> sums = parts.mapPartitions((Iterator<Integer> it) -> {
+            List<double[]> out = new ArrayList<>();
+            while (it.hasNext()) {
+                int p = it.next();
+                Dataset rows = d.partition(p);
+                NormalEquations.Accumulator acc = new NormalEquations.Accumulator(rows.inputs(), rows.outputs());
+                acc.add(rows.x(), rows.y());
+                double[] s = acc.sums();
+                double[] o = new double[s.length + 1];
+                o[0] = p;
+                System.arraycopy(s, 0, o, 1, s.length);
+                out.add(o);
+            }
+            return out.iterator();
+        }).collect();
+        NormalEquations.Accumulator total = new NormalEquations.Accumulator(data.inputs(), data.outputs());
+        for (double[] s : ordered(sums)) {
+            total.merge(java.util.Arrays.copyOfRange(s, 1, s.length));
+        }
+        return total.finish(null, null);
+    }
+
+    /** Results sorted by their partition index (element 0). */
+    private static List<double[]> ordered(List<double[]> results) {
+        List<double[]> sorted = new ArrayList<>(results);
+        sorted.sort(java.util.Comparator.comparingDouble(a -> a[0]));
+        return sorted;
+    }
+
+    private void start(TrainingListener[] listeners, Trainer.Config config, Optimizer opt, int batchesPerRound) {
+        var info = new dev.descent.engine.TrainingInfo(data.rows(), 0, data.inputs(), data.outputs(), data.dataType(),
+                config.batchFor(data.rows()), batchesPerRound, config.epochs(), opt.name(), KernelKind.AUTO.resolve());
+        for (TrainingListener l : listeners) {
+            l.onStart(info);
+        }
+    }
+
+    private static void epoch(List<EpochStats> history, TrainingListener[] listeners, int round, double loss, double rate,
+            int batches, long rows, double seconds, INDArray theta) {
+        EpochStats s = new EpochStats(round, loss, Double.NaN, rate, batches, rows, seconds);
+        history.add(s);
+        for (TrainingListener l : listeners) {
+            l.onEpoch(s);
+            if (l.wantsModel()) {
+                l.onEpochModel(round, LinearModel.fromStacked(theta.dup()));
+            }
+        }
+    }
+
+    private static TrainingResult end(TrainingListener[] listeners, INDArray theta, List<EpochStats> history, StopReason stop,
+            String message) {
+        double seconds = history.stream().mapToDouble(EpochStats::seconds).sum();
+        TrainingResult r = new TrainingResult(LinearModel.fromStacked(theta), history, stop, message, history.size(), seconds);
+        for (TrainingListener l : listeners) {
+            l.onEnd(r);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.descent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.data.Dataset;
+import dev.descent.data.SyntheticData;
+import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingResult;
+import dev.descent.model.Init;
+import dev.descent.model.LinearModel;
+import dev.descent.model.NormalEquations;
+import dev.descent.optim.NesterovKeras;
+import dev.descent.optim.Schedule;
+import dev.descent.optim.Sgd;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The cluster solvers on Spark's local[2] against the single-machine engine on the same rows: the
+ * synthetic partitions are the single-machine data's blocks, so gd must equal full-batch training and
+ * exact the single-machine least squares to float64 rounding, and local-sgd must be the row-weighted
+ * average of each partition's own epoch, run to run the same bits.
+ */
+class SparkTrainerTest {
+    private static final long N = 3 * SyntheticData.BLOCK_ROWS + 1234; // four blocks, the last short
+    private static final ClusterData DATA = ClusterData.synthetic(N, 6, 2, 0.3, DataType.DOUBLE, 17, 3);
+    private static final Dataset WHOLE = new SyntheticData(N, 6, 2, 0.3, DataType.DOUBLE, 17).generate().data();
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("descent-test").set("spark.ui.enabled", "false"));
+        sc.setLogLevel("WARN");
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.close();
+        ClusterData.forget();
+    }
+
+    private static double relative(INDArray a, INDArray b) {
+        return a.sub(b).norm2Number().doubleValue() / b.norm2Number().doubleValue();
+    }
+
+    @Test
+    void partitionsAreTheSingleMachineRows() {
+        long r = 0;
+        for (int p = 0; p < 3; p++) {
+            Dataset part = DATA.partition(p);
+            var rows = NDArrayIndex.interval(r, r + part.size());
+            assertEquals(WHOLE.x().get(rows, NDArrayIndex.all()), part.x());
+            assertEquals(WHOLE.y().get(rows, NDArrayIndex.all()), part.y());
+            r += part.size();
+        }
+        assertEquals(N, r);
+    }
+
+    @Test
+    void gdIsFullBatchTrainingOnOneMachine() {
+        LinearModel init = Init.NORMAL.create(6, 2, DataType.DOUBLE, 5);
+        Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(0).withEpochs(25).withShuffle(false);
+        var opt = new NesterovKeras(new Schedule.Constant(0.1), 0.9);
+        TrainingResult cluster = new SparkTrainer(sc, DATA).gd(opt, init, cfg);
+        TrainingResult alone = new Trainer(opt, cfg).train(WHOLE, null, init);
+        double rel = relative(cluster.model().stacked(), alone.model().stacked());
+        assertTrue(rel <= 1e-12, "relative ‖Δθ‖ = " + rel);
+        for (int e = 0; e < 25; e++) {
+            double a = alone.history().get(e).trainLoss();
+            assertEquals(a, cluster.history().get(e).trainLoss(), 1e-12 * a, "round " + e);
+        }
+    }
+
+    @Test
+    void exactIsTheSingleMachineLeastSquares() {
+        INDArray cluster = new SparkTrainer(sc, DATA).exact().solution().theta();
+        INDArray alone = NormalEquations.of(WHOLE.x(), WHOLE.y()).solution().theta();
+        double rel = relative(cluster, alone);
+        assertTrue(rel <= 1e-12, "relative ‖Δθ‖ = " + rel);
+    }
+
+    @Test
+    void localSgdAveragesEachPartitionsEpochAndRepeatsItsBits() {
+        LinearModel init = LinearModel.zeros(6, 2, DataType.DOUBLE);
+        Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(64).withEpochs(2).withSeed(9);
+        var opt = new Sgd(0.01);
+        SparkTrainer t = new SparkTrainer(sc, DATA);
+        LinearModel a = t.localSgd(opt, init, cfg).model();
+        LinearModel b = t.localSgd(opt, init, cfg).model();
+        assertArrayEquals(a.stacked().data().asDouble(), b.stacked().data().asDouble(), 0.0);
+        // By hand: two rounds of "each partition one epoch from θ, then the row-weighted mean", in partition order.
+        double[] theta = init.stacked().data().asDouble();
+        for (int round = 0; round < 2; round++) {
+            double[] avg = new double[theta.length];
+            for (int p = 0; p < 3; p++) {
+                double[] out = SparkTrainer.localEpoch(DATA.partition(p), theta, opt, cfg, round, p);
+                double w = DATA.rows(p) / (double) N;
+                for (int i = 0; i < avg.length; i++) {
+                    avg[i] += w * out[i + 1];
+                }
+            }
+            theta = avg;
+        }
+        assertArrayEquals(theta, a.stacked().data().asDouble(), 0.0);
+        double mse = a.mse(WHOLE.x(), WHOLE.y());
+        assertTrue(mse < 0.1, "two rounds of local SGD fit the data: MSE " + mse); // noise variance 0.09
+    }
+}
