@@ -17,6 +17,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * No allocation per call.
  */
 public final class Blas {
+    static {
+        Lapack.load(); // ND4J's OpenBLAS before the presets' JNI code (see Lapack.load)
+    }
+
     public static final Blas F32 = new Blas(false);
     public static final Blas F64 = new Blas(true);
 

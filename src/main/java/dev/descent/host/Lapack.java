@@ -18,6 +18,21 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * referenced where a routine takes a symmetric one. Each method says which arguments it overwrites.
  */
 public final class Lapack {
+    static {
+        // ND4J's backend first: it loads the OpenBLAS library that the presets' JNI code links against
+        // (loaded the other way round, libjniopenblas finds no LAPACKE symbols).
+        org.nd4j.linalg.factory.Nd4j.getBackend();
+    }
+
+    /**
+     * Loads ND4J's OpenBLAS and the presets' JNI code now. A program that also runs code with its own BLAS
+     * in this JVM (MLlib's netlib can load the system's libopenblas.so.0, which has no LAPACKE) calls this
+     * first, so that the library the presets link against is the one ND4J ships.
+     */
+    public static void load() {
+        org.bytedeco.javacpp.Loader.load(openblas.class);
+    }
+
     private static final byte UPPER = 'U';
     private static final byte NO_VECTORS = 'N';
     private static final byte VECTORS = 'V';

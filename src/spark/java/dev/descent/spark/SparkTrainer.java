@@ -250,6 +250,40 @@ public final class SparkTrainer {
         return total.finish(null, null);
     }
 
+    /** The training MSE of {@code model} over every row, by one pass on the cluster. */
+    public double mse(LinearModel model) {
+        ClusterData d = data;
+        Broadcast<double[]> b = sc.broadcast(plain(model.stacked()));
+        List<double[]> sums = parts.mapPartitions((Iterator<Integer> it) -> {
+            List<double[]> out = new ArrayList<>();
+            while (it.hasNext()) {
+                int p = it.next();
+                out.add(gradientSum(d, p, b.value()));
+            }
+            return out.iterator();
+        }).collect();
+        b.destroy();
+        double sq = 0;
+        for (double[] s : ordered(sums)) {
+            sq += s[s.length - 1];
+        }
+        return sq / ((double) data.rows() * data.outputs());
+    }
+
+    /** The seconds of one round that does no work: a broadcast of θ's size and a collect from every partition. */
+    public double emptyRound() {
+        long t0 = System.nanoTime();
+        Broadcast<double[]> b = sc.broadcast(new double[(data.inputs() + 1) * data.outputs()]);
+        parts.map(p -> new double[] {p, b.value().length}).collect();
+        b.destroy();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The partitions' RDD of indices (kept in executor memory). */
+    JavaRDD<Integer> partitions() {
+        return parts;
+    }
+
     /** Results sorted by their partition index (element 0). */
     private static List<double[]> ordered(List<double[]> results) {
         List<double[]> sorted = new ArrayList<>(results);

@@ -1,0 +1,150 @@
+package dev.descent.spark;
+
+import dev.descent.data.Dataset;
+import dev.descent.engine.Trainer;
+import dev.descent.engine.TrainingResult;
+import dev.descent.model.LinearModel;
+import dev.descent.model.NormalEquations;
+import dev.descent.optim.NesterovKeras;
+import dev.descent.optim.Schedule;
+import dev.descent.optim.Sgd;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.regression.LinearRegression;
+import org.apache.spark.ml.regression.LinearRegressionModel;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * descent on a Spark cluster against what a Spark user would pick instead, MLlib's LinearRegression
+ * (solvers l-bfgs and normal, defaults otherwise), on the same rows (float64 synthetic data, nY 1) and the
+ * same cluster: seconds to each one's training MSE, descent's time to MLlib's MSE, the cost of a round
+ * that does no work, and a local-sgd round against one epoch of the largest partition in a single JVM.
+ * Data preparation (descent's partitions, MLlib's cached DataFrame) is not timed. Prints one JSON object.
+ *
+ * <p>Usage: ClusterBench MASTER ROWS NX PARTITIONS
+ */
+public final class ClusterBench {
+    private ClusterBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        dev.descent.host.Lapack.load(); // before MLlib can load the system's BLAS into this JVM
+        String master = args[0];
+        long n = Long.parseLong(args[1]);
+        int nx = Integer.parseInt(args[2]);
+        int parts = Integer.parseInt(args[3]);
+        SparkConf conf = new SparkConf().setAppName("descent-bench").setMaster(master).set("spark.ui.enabled", "false");
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            sc.setLogLevel("ERROR");
+            ClusterData data = ClusterData.synthetic(n, nx, 1, 0.1, DataType.DOUBLE, 42, parts);
+            out.put("master", master);
+            out.put("rows", n);
+            out.put("nx", nx);
+            out.put("partitions", parts);
+            out.put("cores_max", sc.getConf().get("spark.cores.max", "all"));
+            SparkTrainer t = new SparkTrainer(sc, data); // builds the partitions on the executors (not timed)
+            out.put("executors", sc.sc().getExecutorMemoryStatus().size() - 1); // the driver's block manager is listed too
+
+            // The cost of a round that does nothing (the median of 11).
+            double[] empty = new double[11];
+            for (int i = 0; i < empty.length; i++) {
+                empty[i] = t.emptyRound();
+            }
+            java.util.Arrays.sort(empty);
+            out.put("empty_round_seconds", empty[5]);
+
+            // MLlib on the same rows, as a cached DataFrame of (label, features).
+            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            StructType schema = new StructType(new StructField[] {
+                new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+                new StructField("features", new VectorUDT(), false, Metadata.empty())});
+            ClusterData d = data;
+            var rows = t.partitions().mapPartitions((Iterator<Integer> it) -> {
+                List<Row> r = new ArrayList<>();
+                while (it.hasNext()) {
+                    Dataset part = d.partition(it.next());
+                    double[] x = part.x().data().asDouble();
+                    double[] y = part.y().data().asDouble();
+                    for (int i = 0; i < y.length; i++) {
+                        r.add(RowFactory.create(y[i], Vectors.dense(java.util.Arrays.copyOfRange(x, i * d.inputs(), (i + 1) * d.inputs()))));
+                    }
+                }
+                return r.iterator();
+            });
+            org.apache.spark.sql.Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_ONLY());
+            df.count();
+            for (String solver : List.of("l-bfgs", "normal")) {
+                long t0 = System.nanoTime();
+                LinearRegressionModel m = new LinearRegression().setSolver(solver).fit(df);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                out.put("mllib_" + solver, Map.of("seconds", secs, "train_mse", m.summary().meanSquaredError(),
+                        "iterations", m.summary().totalIterations()));
+            }
+            double target = ((Number) ((Map<?, ?>) out.get("mllib_l-bfgs")).get("train_mse")).doubleValue();
+            df.unpersist();
+
+            // descent exact: one pass of the normal equations on the cluster, solved on the driver.
+            long t0 = System.nanoTime();
+            NormalEquations ne = t.exact();
+            LinearModel exact = LinearModel.fromStacked(ne.solution().theta());
+            double exactSecs = (System.nanoTime() - t0) / 1e9;
+            out.put("descent_exact", Map.of("seconds", exactSecs, "train_mse", t.mse(exact)));
+
+            // descent gd (Nesterov, lr = 1/λmax, μ = 0.9) until its MSE reaches MLlib l-bfgs's; λmax's pass counted.
+            t0 = System.nanoTime();
+            double lambdaMax = t.exact().largestHessianEigenvalue();
+            double analysis = (System.nanoTime() - t0) / 1e9;
+            Trainer.Config gdCfg = Trainer.Config.defaults().withBatchSize(0).withEpochs(400).withShuffle(false);
+            TrainingResult gd = t.gd(new NesterovKeras(new Schedule.Constant(1 / lambdaMax), 0.9), LinearModel.zeros(nx, 1,
+                    DataType.DOUBLE), gdCfg);
+            double secs = analysis;
+            int rounds = -1;
+            for (int r = 0; r < gd.history().size(); r++) {
+                if (gd.history().get(r).trainLoss() <= target) {
+                    rounds = r; // θ after r steps has the target MSE
+                    break;
+                }
+                secs += gd.history().get(r).seconds();
+            }
+            out.put("descent_gd", Map.of("seconds_to_mllib_mse", rounds < 0 ? Double.NaN : secs, "rounds", rounds,
+                    "lambda_max_seconds", analysis, "round_seconds_median", median(gd)));
+
+            // local-sgd: rounds of one epoch per partition (SGD, batch 256, lr 0.1/λmax… the largest stable-ish rate).
+            Trainer.Config sgdCfg = Trainer.Config.defaults().withBatchSize(256).withEpochs(5).withSeed(7);
+            TrainingResult local = t.localSgd(new Sgd(0.5 / lambdaMax), LinearModel.zeros(nx, 1, DataType.DOUBLE), sgdCfg);
+            out.put("descent_local_sgd", Map.of("round_seconds_median", median(local), "train_mse_after_5_rounds", t.mse(local.model())));
+
+            // One epoch of the largest partition in this JVM, the same loop and configuration.
+            int largest = 0;
+            for (int p = 1; p < parts; p++) {
+                largest = data.rows(p) > data.rows(largest) ? p : largest;
+            }
+            Dataset big = data.partition(largest);
+            TrainingResult alone = new Trainer(new Sgd(0.5 / lambdaMax), sgdCfg).train(big, null, LinearModel.zeros(nx, 1, DataType.DOUBLE));
+            out.put("single_jvm_epoch_of_largest_partition_seconds", median(alone));
+        }
+        System.out.println(dev.descent.report.RunFiles.json().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    private static double median(TrainingResult r) {
+        double[] s = r.history().stream().mapToDouble(e -> e.seconds()).sorted().toArray();
+        return s.length == 0 ? Double.NaN : s[s.length / 2];
+    }
+}
