@@ -39,37 +39,24 @@ public interface RowSource extends AutoCloseable {
         if (from < 0 || to > rows() || from >= to) {
             throw new IllegalArgumentException("rows [" + from + ", " + to + ") are not a range of the " + rows() + " rows");
         }
-        RowSource whole = this;
-        return new RowSource() {
+        return new RowSourceView(this) {
+            @Override
             public long rows() {
                 return to - from;
             }
 
-            public int inputs() {
-                return whole.inputs();
-            }
-
-            public int outputs() {
-                return whole.outputs();
-            }
-
-            public DataType dataType() {
-                return whole.dataType();
-            }
-
+            @Override
             public String describe() {
-                return whole.describe() + " rows " + from + "–" + (to - 1);
+                return src.describe() + " rows " + from + "–" + (to - 1);
             }
 
+            @Override
             public void read(long start, int count, INDArray x, INDArray y) throws IOException {
                 if (start < 0 || start + count > to - from) {
                     throw new IllegalArgumentException("rows [" + start + ", " + (start + count) + ") are outside the slice's "
                             + (to - from));
                 }
-                whole.read(from + start, count, x, y);
-            }
-
-            public void close() {
+                src.read(from + start, count, x, y);
             }
         };
     }

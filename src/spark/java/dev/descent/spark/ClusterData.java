@@ -29,25 +29,47 @@ public abstract class ClusterData implements Serializable {
     static final int PASS_BLOCK = 4096;
 
     final int partitions;
+    final long n;
+    final int nx;
+    final int ny;
+    private final boolean dbl;
 
-    ClusterData(int partitions) {
+    ClusterData(int partitions, long n, int nx, int ny, boolean dbl) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
         this.partitions = partitions;
+        this.n = n;
+        this.nx = nx;
+        this.ny = ny;
+        this.dbl = dbl;
     }
 
     public int partitions() {
         return partitions;
     }
 
-    public abstract long rows();
+    public long rows() {
+        return n;
+    }
 
-    public abstract int inputs();
+    public int inputs() {
+        return nx;
+    }
 
-    public abstract int outputs();
+    public int outputs() {
+        return ny;
+    }
 
-    public abstract DataType dataType();
+    public DataType dataType() {
+        return dbl ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    /** An empty X, Y of partition p's size, to be filled. */
+    final Dataset allocate(int p) {
+        long rows = rows(p);
+        return new Dataset(Nd4j.createUninitialized(dataType(), rows, nx), Nd4j.createUninitialized(dataType(), rows, ny));
+    }
 
     /** Rows of partition p. */
     public abstract long rows(int p);
@@ -91,20 +113,12 @@ public abstract class ClusterData implements Serializable {
 
     private static final class Synthetic extends ClusterData {
         private static final long serialVersionUID = 1L;
-        private final long n;
-        private final int nx;
-        private final int ny;
         private final double noise;
-        private final boolean dbl;
         private final long seed;
 
         Synthetic(long n, int nx, int ny, double noise, DataType dtype, long seed, int partitions) {
-            super(partitions);
-            this.n = n;
-            this.nx = nx;
-            this.ny = ny;
+            super(partitions, n, nx, ny, dtype == DataType.DOUBLE);
             this.noise = noise;
-            this.dbl = dtype == DataType.DOUBLE;
             this.seed = seed;
             if (generator().blocks() < partitions) {
                 throw new IllegalArgumentException(n + " synthetic rows are " + generator().blocks() + " blocks of "
@@ -122,26 +136,6 @@ public abstract class ClusterData implements Serializable {
         }
 
         @Override
-        public long rows() {
-            return n;
-        }
-
-        @Override
-        public int inputs() {
-            return nx;
-        }
-
-        @Override
-        public int outputs() {
-            return ny;
-        }
-
-        @Override
-        public DataType dataType() {
-            return dbl ? DataType.DOUBLE : DataType.FLOAT;
-        }
-
-        @Override
         public long rows(int p) {
             SyntheticData g = generator();
             long r = 0;
@@ -154,14 +148,13 @@ public abstract class ClusterData implements Serializable {
         @Override
         public String describe() {
             return String.format(java.util.Locale.ROOT, "synthetic N=%d nX=%d nY=%d noise=%s %s seed=%d", n, nx, ny, noise,
-                    dbl ? "float64" : "float32", seed);
+                    dataType() == DataType.DOUBLE ? "float64" : "float32", seed);
         }
 
         @Override
         Dataset build(int p) {
             SyntheticData g = generator();
-            long rows = rows(p);
-            Dataset d = new Dataset(Nd4j.createUninitialized(dataType(), rows, nx), Nd4j.createUninitialized(dataType(), rows, ny));
+            Dataset d = allocate(p);
             long r = 0;
             for (long k = first(p); k < first(p + 1); k++) {
                 int b = g.blockRows(k);
@@ -177,46 +170,18 @@ public abstract class ClusterData implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String x;
         private final String y;
-        private final long n;
-        private final int nx;
-        private final int ny;
-        private final boolean dbl;
 
         Npy(String x, String y, long n, int nx, int ny, boolean dbl, int partitions) {
-            super(partitions);
+            super(partitions, n, nx, ny, dbl);
             if (n < partitions) {
                 throw new IllegalArgumentException(n + " rows cannot fill " + partitions + " partitions");
             }
             this.x = x;
             this.y = y;
-            this.n = n;
-            this.nx = nx;
-            this.ny = ny;
-            this.dbl = dbl;
         }
 
         private long first(int p) {
             return n * p / partitions;
-        }
-
-        @Override
-        public long rows() {
-            return n;
-        }
-
-        @Override
-        public int inputs() {
-            return nx;
-        }
-
-        @Override
-        public int outputs() {
-            return ny;
-        }
-
-        @Override
-        public DataType dataType() {
-            return dbl ? DataType.DOUBLE : DataType.FLOAT;
         }
 
         @Override
@@ -232,7 +197,7 @@ public abstract class ClusterData implements Serializable {
         @Override
         Dataset build(int p) {
             long rows = rows(p);
-            Dataset d = new Dataset(Nd4j.createUninitialized(dataType(), rows, nx), Nd4j.createUninitialized(dataType(), rows, ny));
+            Dataset d = allocate(p);
             try (NpyRowSource src = new NpyRowSource(Path.of(x), Path.of(y))) {
                 int step = 1 << 20;
                 for (long r = 0; r < rows; r += step) {

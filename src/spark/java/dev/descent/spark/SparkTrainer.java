@@ -12,7 +12,6 @@ import dev.descent.model.LinearModel;
 import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -91,17 +90,10 @@ public final class SparkTrainer {
         for (int round = 0; round < config.epochs(); round++) {
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
-            List<double[]> sums = parts.mapPartitions((Iterator<Integer> it) -> {
-                List<double[]> out = new ArrayList<>();
-                while (it.hasNext()) {
-                    int p = it.next();
-                    out.add(gradientSum(d, p, b.value()));
-                }
-                return out.iterator();
-            }).collect();
+            List<double[]> sums = onPartitions(p -> gradientSum(d, p, b.value()));
             b.destroy();
             double[] total = new double[(int) theta.length() + 1];
-            for (double[] s : ordered(sums)) { // partition order: the same sum whatever ran where
+            for (double[] s : sums) { // partition order: the same sum whatever ran where
                 for (int i = 0; i < total.length; i++) {
                     total[i] += s[i + 1];
                 }
@@ -169,18 +161,11 @@ public final class SparkTrainer {
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             int r = round;
             Spec spec = Spec.of(optimizer);
-            List<double[]> outs = parts.mapPartitions((Iterator<Integer> it) -> {
-                List<double[]> out = new ArrayList<>();
-                while (it.hasNext()) {
-                    int p = it.next();
-                    out.add(localEpoch(d.partition(p), b.value(), spec.create(), config, r, p));
-                }
-                return out.iterator();
-            }).collect();
+            List<double[]> outs = onPartitions(p -> localEpoch(d.partition(p), b.value(), spec.create(), config, r, p));
             b.destroy();
             double[] avg = new double[(int) theta.length()];
             double loss = 0;
-            for (double[] o : ordered(outs)) {
+            for (double[] o : outs) {
                 double w = d.rows((int) o[0]) / (double) n;
                 for (int i = 0; i < avg.length; i++) {
                     avg[i] += w * o[i + 1];
@@ -228,23 +213,18 @@ public final class SparkTrainer {
      */
     public NormalEquations exact() {
         ClusterData d = data;
-        List<double[]> sums = parts.mapPartitions((Iterator<Integer> it) -> {
-            List<double[]> out = new ArrayList<>();
-            while (it.hasNext()) {
-                int p = it.next();
-                Dataset rows = d.partition(p);
-                NormalEquations.Accumulator acc = new NormalEquations.Accumulator(rows.inputs(), rows.outputs());
-                acc.add(rows.x(), rows.y());
-                double[] s = acc.sums();
-                double[] o = new double[s.length + 1];
-                o[0] = p;
-                System.arraycopy(s, 0, o, 1, s.length);
-                out.add(o);
-            }
-            return out.iterator();
-        }).collect();
+        List<double[]> sums = onPartitions(p -> {
+            Dataset rows = d.partition(p);
+            NormalEquations.Accumulator acc = new NormalEquations.Accumulator(rows.inputs(), rows.outputs());
+            acc.add(rows.x(), rows.y());
+            double[] s = acc.sums();
+            double[] o = new double[s.length + 1];
+            o[0] = p;
+            System.arraycopy(s, 0, o, 1, s.length);
+            return o;
+        });
         NormalEquations.Accumulator total = new NormalEquations.Accumulator(data.inputs(), data.outputs());
-        for (double[] s : ordered(sums)) {
+        for (double[] s : sums) {
             total.merge(java.util.Arrays.copyOfRange(s, 1, s.length));
         }
         return total.finish(null, null);
@@ -254,17 +234,10 @@ public final class SparkTrainer {
     public double mse(LinearModel model) {
         ClusterData d = data;
         Broadcast<double[]> b = sc.broadcast(plain(model.stacked()));
-        List<double[]> sums = parts.mapPartitions((Iterator<Integer> it) -> {
-            List<double[]> out = new ArrayList<>();
-            while (it.hasNext()) {
-                int p = it.next();
-                out.add(gradientSum(d, p, b.value()));
-            }
-            return out.iterator();
-        }).collect();
+        List<double[]> sums = onPartitions(p -> gradientSum(d, p, b.value()));
         b.destroy();
         double sq = 0;
-        for (double[] s : ordered(sums)) {
+        for (double[] s : sums) {
             sq += s[s.length - 1];
         }
         return sq / ((double) data.rows() * data.outputs());
@@ -282,6 +255,15 @@ public final class SparkTrainer {
     /** The partitions' RDD of indices (kept in executor memory). */
     JavaRDD<Integer> partitions() {
         return parts;
+    }
+
+    /** What a partition computes: [p, values…] from its index. */
+    interface PartitionWork extends org.apache.spark.api.java.function.Function<Integer, double[]> {
+    }
+
+    /** {@code work} on every partition, where its rows are kept; the results in partition order. */
+    private List<double[]> onPartitions(PartitionWork work) {
+        return ordered(parts.map(work).collect());
     }
 
     /** Results sorted by their partition index (element 0). */
