@@ -22,13 +22,15 @@ final class ClusterRun {
         }
     }
 
-    static int run(TrainCommand cmd) throws IOException {
+    /** @param resumeFrom the checkpoint to continue from, or null */
+    static int run(TrainCommand cmd, dev.descent.engine.Checkpoint resumeFrom) throws IOException {
         if (!available()) {
             throw new IllegalArgumentException("--spark needs the Spark build of descent: DESCENT_PROFILE=spark ./descent train --spark "
                     + cmd.spark + " ... (or mvn -Pspark package)");
         }
         try {
-            return (Integer) Class.forName(SPARK_RUNNER).getMethod("run", TrainCommand.class).invoke(null, cmd);
+            return (Integer) Class.forName(SPARK_RUNNER).getMethod("run", TrainCommand.class, dev.descent.engine.Checkpoint.class)
+                    .invoke(null, cmd, resumeFrom);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

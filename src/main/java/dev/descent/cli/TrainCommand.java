@@ -71,9 +71,6 @@ final class TrainCommand extends DataCommand {
 
     @Override
     public Integer call() throws IOException {
-        if (spark != null) {
-            return ClusterRun.run(this);
-        }
         return resume != null ? resumeRun() : run(null);
     }
 
@@ -83,6 +80,9 @@ final class TrainCommand extends DataCommand {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
         this.resuming = resumeFrom != null;
+        if (spark != null) {
+            return ClusterRun.run(this, resumeFrom);
+        }
         if (stream) {
             return new StreamTraining(this).run(resumeFrom);
         }

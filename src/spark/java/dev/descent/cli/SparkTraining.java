@@ -28,20 +28,20 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * {@code descent train --spark MASTER} (the Spark build only): the data as P partitions built on the
  * executors (synthetic from the seed, or .npy row ranges), trained by gd, local-sgd or exact, with the run
- * record, history and model written by the driver as for a run on one machine. Every row trains (no test
- * split).
+ * record, history and model written by the driver as for a run on one machine, a checkpoint every K rounds
+ * ({@code --checkpoint-every K}) and {@code --resume}. Every row trains (no test split).
  */
 public final class SparkTraining {
     private SparkTraining() {
     }
 
-    public static int run(TrainCommand cmd) throws IOException {
+    public static int run(TrainCommand cmd, dev.descent.engine.Checkpoint resumeFrom) throws IOException {
         PrintWriter o = cmd.out();
         var parsed = cmd.spec.commandLine().getParseResult();
         if (!List.of("gd", "local-sgd", "exact").contains(cmd.solver)) {
             throw new IllegalArgumentException("--solver with --spark must be gd, local-sgd or exact, got '" + cmd.solver + "'");
         }
-        for (String bad : List.of("--stream", "--resume", "--checkpoint-every", "--test-data", "--test-fraction", "--scale-x",
+        for (String bad : List.of("--stream", "--test-data", "--test-fraction", "--scale-x",
                 "--scale-y", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
             if (parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException(bad + " is not supported with --spark yet");
@@ -95,8 +95,13 @@ public final class SparkTraining {
                         ? "full batch, one step a round" : "batch=" + config.batchFor(cd.rows()) + " in each partition, one epoch a round",
                         config.epochs());
                 ProgressListener progress = new ProgressListener(o, bar);
-                result = cmd.solver.equals("gd") ? trainer.gd(optimizer, initial, config, progress)
-                        : trainer.localSgd(optimizer, initial, config, progress);
+                Trainer.Checkpointing ck = cmd.checkpointEvery == 0 ? null : new Trainer.Checkpointing(
+                        dir.resolve(TrainCommand.CHECKPOINT), cmd.checkpointEvery, RunIdentity.of(parsed.originalArgs(), dir));
+                if (resumeFrom != null) {
+                    TrainCommand.sayResuming(o, dir, resumeFrom, config);
+                }
+                result = cmd.solver.equals("gd") ? trainer.gd(optimizer, initial, config, ck, resumeFrom, progress)
+                        : trainer.localSgd(optimizer, initial, config, ck, resumeFrom, progress);
                 model = result.model();
                 if (result.stop() == StopReason.DIVERGED) {
                     cmd.err().println("train: " + result.message());

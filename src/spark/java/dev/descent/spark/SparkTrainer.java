@@ -1,6 +1,7 @@
 package dev.descent.spark;
 
 import dev.descent.data.Dataset;
+import dev.descent.engine.Checkpoint;
 import dev.descent.engine.EpochStats;
 import dev.descent.engine.GradientKernel;
 import dev.descent.engine.KernelKind;
@@ -12,7 +13,9 @@ import dev.descent.model.LinearModel;
 import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
@@ -76,18 +79,33 @@ public final class SparkTrainer {
      * Listeners see a round as an epoch.
      */
     public TrainingResult gd(Optimizer optimizer, LinearModel initial, Trainer.Config config, TrainingListener... listeners) {
-        INDArray theta = initial.stacked().castTo(data.dataType()).dup('c');
+        return gd(optimizer, initial, config, null, null, listeners);
+    }
+
+    /**
+     * As {@link #gd(Optimizer, LinearModel, Trainer.Config, TrainingListener...)}, writing a checkpoint every
+     * {@code ck.every()} rounds (when ck is not null) and starting from {@code from} (when not null: the
+     * rounds, θ and optimizer state of a checkpoint of the same run). The result is the uninterrupted run's.
+     */
+    public TrainingResult gd(Optimizer optimizer, LinearModel initial, Trainer.Config config, Trainer.Checkpointing ck,
+            Checkpoint from, TrainingListener... listeners) {
+        INDArray theta = from != null ? from.theta().dup('c') : initial.stacked().castTo(data.dataType()).dup('c');
         Optimizer opt = optimizer.copy();
         opt.init(theta.length(), data.dataType());
+        Map<String, Object> run = describe("gd", opt, config);
+        if (from != null) {
+            check(from, run, config);
+            opt.restore(from.optimizerState(), from.steps());
+        }
         INDArray grad = Nd4j.zeros(data.dataType(), theta.rows(), theta.columns());
         long n = data.rows();
         int m = data.outputs();
-        List<EpochStats> history = new ArrayList<>();
+        List<EpochStats> history = new ArrayList<>(from == null ? List.of() : from.history());
         start(listeners, config, opt, 1);
         ClusterData d = data;
         StopReason stop = StopReason.EPOCHS;
         String message = null;
-        for (int round = 0; round < config.epochs(); round++) {
+        for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             List<double[]> sums = onPartitions(p -> gradientSum(d, p, b.value()));
@@ -111,6 +129,7 @@ public final class SparkTrainer {
             }
             opt.step(theta, grad, round, round);
             epoch(history, listeners, round, loss, opt.schedule().rate(round, round), 1, n, (System.nanoTime() - t0) / 1e9, theta);
+            checkpoint(ck, config, round + 1, theta, opt.state(), history, run);
         }
         return end(listeners, theta, history, stop, message);
     }
@@ -149,14 +168,24 @@ public final class SparkTrainer {
      * θ, and θ becomes the partitions' average weighted by rows.
      */
     public TrainingResult localSgd(Optimizer optimizer, LinearModel initial, Trainer.Config config, TrainingListener... listeners) {
-        INDArray theta = initial.stacked().castTo(data.dataType()).dup('c');
-        List<EpochStats> history = new ArrayList<>();
+        return localSgd(optimizer, initial, config, null, null, listeners);
+    }
+
+    /** As {@link #localSgd(Optimizer, LinearModel, Trainer.Config, TrainingListener...)}, with checkpoints and resume as {@link #gd}'s. */
+    public TrainingResult localSgd(Optimizer optimizer, LinearModel initial, Trainer.Config config, Trainer.Checkpointing ck,
+            Checkpoint from, TrainingListener... listeners) {
+        INDArray theta = from != null ? from.theta().dup('c') : initial.stacked().castTo(data.dataType()).dup('c');
+        Map<String, Object> run = describe("local-sgd", optimizer, config);
+        if (from != null) {
+            check(from, run, config);
+        }
+        List<EpochStats> history = new ArrayList<>(from == null ? List.of() : from.history());
         start(listeners, config, optimizer, data.partitions());
         ClusterData d = data;
         long n = data.rows();
         StopReason stop = StopReason.EPOCHS;
         String message = null;
-        for (int round = 0; round < config.epochs(); round++) {
+        for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             int r = round;
@@ -180,8 +209,54 @@ public final class SparkTrainer {
             theta.assign(Nd4j.createFromArray(avg).reshape(theta.shape()).castTo(theta.dataType()));
             epoch(history, listeners, round, loss, optimizer.schedule().rate(0, round), data.partitions(), n,
                     (System.nanoTime() - t0) / 1e9, theta);
+            checkpoint(ck, config, round + 1, theta, new INDArray[0], history, run);
         }
         return end(listeners, theta, history, stop, message);
+    }
+
+    /** What a checkpoint records of a cluster run, and a resume must match. */
+    private Map<String, Object> describe(String solver, Optimizer opt, Trainer.Config config) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("solver", solver);
+        m.put("optimizer", opt.hyperparameters().toString());
+        m.put("batch_size", config.batchSize());
+        m.put("shuffle", config.shuffle());
+        m.put("seed", config.seed());
+        m.put("data", data.describe());
+        m.put("partitions", data.partitions());
+        m.put("train_rows", data.rows());
+        m.put("dtype", data.dataType().toString());
+        return m;
+    }
+
+    private static void check(Checkpoint c, Map<String, Object> run, Trainer.Config config) {
+        for (var e : run.entrySet()) {
+            Object theirs = c.describe().get(e.getKey());
+            if (!String.valueOf(e.getValue()).equals(String.valueOf(theirs))) {
+                throw new IllegalArgumentException("the checkpoint was written by a run with " + e.getKey() + " = " + theirs
+                        + ", this run has " + e.getValue());
+            }
+        }
+        if (c.epochsDone() > config.epochs()) {
+            throw new IllegalArgumentException("the checkpoint is after round " + c.epochsDone() + " but this run has only "
+                    + config.epochs());
+        }
+    }
+
+    /** Writes a checkpoint after {@code rounds} rounds when they are a multiple of ck's interval (and not the last). */
+    private static void checkpoint(Trainer.Checkpointing ck, Trainer.Config config, int rounds, INDArray theta, INDArray[] state,
+            List<EpochStats> history, Map<String, Object> run) {
+        if (ck == null || rounds % ck.every() != 0 || rounds >= config.epochs()) {
+            return;
+        }
+        Map<String, Object> info = new LinkedHashMap<>(run);
+        info.putAll(ck.runInfo());
+        try {
+            new Checkpoint(theta, state, rounds, rounds, Double.NaN, Double.NaN, history, info, Checkpoint.EpochProgress.NONE)
+                    .save(ck.file());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(ck.file() + ": cannot write checkpoint (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The seed of partition p's shuffle in a round: a pure function of (run seed, round, partition). */

@@ -113,4 +113,29 @@ class SparkTrainerTest {
         double mse = a.mse(WHOLE.x(), WHOLE.y());
         assertTrue(mse < 0.1, "two rounds of local SGD fit the data: MSE " + mse); // noise variance 0.09
     }
+
+    /** A checkpoint every 2 rounds; resuming from the last one written (after round 4 of 6) gives the whole run's bits. */
+    @Test
+    void gdAndLocalSgdResumeFromACheckpointToTheUninterruptedBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        LinearModel init = Init.NORMAL.create(6, 2, DataType.DOUBLE, 5);
+        SparkTrainer t = new SparkTrainer(sc, DATA);
+        for (String solver : java.util.List.of("gd", "local-sgd")) {
+            Trainer.Config cfg = (solver.equals("gd") ? Trainer.Config.defaults().withBatchSize(0).withShuffle(false)
+                    : Trainer.Config.defaults().withBatchSize(128)).withEpochs(6).withSeed(3);
+            var opt = new NesterovKeras(new Schedule.Constant(solver.equals("gd") ? 0.1 : 0.01), 0.9);
+            java.nio.file.Path file = tmp.resolve(solver + ".ckpt");
+            var ck = new Trainer.Checkpointing(file, 2, java.util.Map.of());
+            TrainingResult whole = solver.equals("gd") ? t.gd(opt, init, cfg, ck, null) : t.localSgd(opt, init, cfg, ck, null);
+            dev.descent.engine.Checkpoint c = dev.descent.engine.Checkpoint.load(file);
+            assertEquals(4, c.epochsDone());
+            TrainingResult resumed = solver.equals("gd") ? t.gd(opt, null, cfg, null, c) : t.localSgd(opt, null, cfg, null, c);
+            assertArrayEquals(whole.model().stacked().data().asDouble(), resumed.model().stacked().data().asDouble(), 0.0, solver);
+            assertEquals(6, resumed.history().size());
+            var other = solver.equals("gd") ? new Sgd(0.1) : new Sgd(0.01);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> t.gd(other, null, cfg, null, c));
+            assertTrue(e.getMessage().startsWith("the checkpoint was written by a run with"), e.getMessage());
+        }
+    }
 }

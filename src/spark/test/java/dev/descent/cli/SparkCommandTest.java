@@ -1,0 +1,42 @@
+package dev.descent.cli;
+
+import static dev.descent.cli.TrainCommandTest.descent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.data.Npy;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** descent train --spark on local[2] from the command line: a run, its checkpoint, --resume, and bad options. */
+class SparkCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aClusterRunCheckpointsAndResumesToItsOwnBits() throws Exception {
+        Path dir = tmp.resolve("run");
+        TrainCommandTest.Run r = descent("train", "--spark", "local[2]", "--solver", "gd", "--rows", "150000", "--nx", "5",
+                "--dtype", "float64", "--epochs", "6", "--optimizer", "momentum-keras", "--lr", "0.2", "--momentum", "0.5",
+                "--checkpoint-every", "2", "--progress", "off", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("spark: local[2]  2 partitions"), r.out());
+        var w = Npy.read(dir.resolve("model/W.npy"));
+        TrainCommandTest.Run again = descent("train", "--resume", dir.toString(), "--progress", "off");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("resuming " + dir + " after epoch 4 of 6"), again.out());
+        assertEquals(w, Npy.read(dir.resolve("model/W.npy")));
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors() {
+        TrainCommandTest.Run r = descent("train", "--spark", "local[2]", "--solver", "sgd", "--out", tmp.resolve("b").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("--solver with --spark must be gd, local-sgd or exact, got 'sgd'"), r.err());
+        TrainCommandTest.Run s = descent("train", "--spark", "local[2]", "--solver", "gd", "--scale-x", "standard", "--out",
+                tmp.resolve("c").toString());
+        assertEquals(ExitCodes.BAD_INPUT, s.code());
+        assertTrue(s.err().contains("--scale-x is not supported with --spark yet"), s.err());
+    }
+}
