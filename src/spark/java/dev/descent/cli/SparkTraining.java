@@ -51,8 +51,11 @@ public final class SparkTraining {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + cmd.partitions);
         }
         DataOptions data = cmd.data;
-        if (data.file != null && (data.format.fileY == null || !data.file.toString().endsWith(".npy"))) {
-            throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, or synthetic data (--rows, --nx, --ny)");
+        String name = data.file == null ? "" : data.file.toString().toLowerCase(Locale.ROOT);
+        String format = name.endsWith(".csv") ? "csv" : name.endsWith(".parquet") ? "parquet" : name.endsWith(".npy") ? "npy" : null;
+        if (data.file != null && (format == null || (format.equals("npy") && data.format.fileY == null))) {
+            throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, a .csv or .parquet file or folder"
+                    + " (with --target), or synthetic data (--rows, --nx, --ny); got " + data.file);
         }
         Optimizer optimizer = cmd.opt.create();
         cmd.training.kernel();
@@ -60,13 +63,16 @@ public final class SparkTraining {
         Path dir = cmd.runDirectory();
         Backend backend = Main.header(o);
         SparkConf conf = new SparkConf().setAppName("descent").setMaster(cmd.spark).set("spark.ui.enabled", "false")
-                .set("spark.ui.showConsoleProgress", "false");
+                .set("spark.ui.showConsoleProgress", "false").set("spark.sql.shuffle.partitions",
+                        String.valueOf(cmd.partitions > 0 ? cmd.partitions : 8));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             int p = cmd.partitions > 0 ? cmd.partitions : sc.defaultParallelism();
             ClusterData cd = data.file == null
                     ? ClusterData.synthetic(data.rows, data.nx, data.ny, data.noise, data.dtype, Seeds.data(data.seed), p)
-                    : ClusterData.npy(data.file, data.format.fileY, p);
+                    : format.equals("npy") ? ClusterData.npy(data.file, data.format.fileY, p)
+                    : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
+                            data.file.toString(), format, data.features, data.targets, data.dtype, p);
             o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", cmd.spark, p, cd.describe(),
                     cd.rows(), cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();

@@ -76,10 +76,10 @@ public final class ClusterBench {
                 new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
                 new StructField("features", new VectorUDT(), false, Metadata.empty())});
             ClusterData d = data;
-            var rows = t.partitions().mapPartitions((Iterator<Integer> it) -> {
+            var rows = t.partitions().mapPartitionsWithIndex((Integer p, Iterator<Object> it) -> {
                 List<Row> r = new ArrayList<>();
-                while (it.hasNext()) {
-                    Dataset part = d.partition(it.next());
+                if (it.hasNext()) {
+                    Dataset part = d.partition(p, it.next());
                     double[] x = part.x().data().asDouble();
                     double[] y = part.y().data().asDouble();
                     for (int i = 0; i < y.length; i++) {
@@ -87,7 +87,7 @@ public final class ClusterBench {
                     }
                 }
                 return r.iterator();
-            });
+            }, true);
             org.apache.spark.sql.Dataset<Row> df = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_ONLY());
             df.count();
             for (String solver : List.of("l-bfgs", "normal")) {

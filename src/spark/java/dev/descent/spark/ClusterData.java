@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,17 +82,33 @@ public abstract class ClusterData implements Serializable {
     /** What the data is, for run records. */
     public abstract String describe();
 
-    /** Builds partition p's rows (X, Y) in memory. */
-    abstract Dataset build(int p);
+    /** Builds partition p's rows (X, Y) in memory from its RDD element (what {@link #rdd} holds for p). */
+    abstract Dataset build(int p, Object element);
 
-    /** Partition p, built once per JVM and kept (executors reuse it every round). */
+    /**
+     * The partitions as an RDD of P elements, kept in executor memory: their indices for sources an
+     * executor reads itself, the rows themselves for a Spark DataFrame. Spark recomputes a lost one.
+     */
+    JavaRDD<Object> rdd(JavaSparkContext sc) {
+        List<Object> ids = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            ids.add(p);
+        }
+        return sc.parallelize(ids, partitions).persist(StorageLevel.MEMORY_ONLY());
+    }
+
+    /** Partition p, built once per JVM from its element and kept (executors reuse it every round). */
+    final Dataset partition(int p, Object element) {
+        return CACHE.computeIfAbsent(describe() + "#" + p + "/" + partitions, k -> build(p, element));
+    }
+
+    /** Partition p of a source that executors read themselves (not a DataFrame), built once per JVM. */
     public final Dataset partition(int p) {
-        return CACHE.computeIfAbsent(describe() + "#" + p + "/" + partitions, k -> build(p));
+        return partition(p, p);
     }
 
     /** A kernel over partition p for full-batch passes in blocks of up to {@link #PASS_BLOCK} rows, built once per JVM. */
-    final dev.descent.engine.GradientKernel kernel(int p) {
-        Dataset d = partition(p);
+    final dev.descent.engine.GradientKernel kernel(int p, Dataset d) {
         return KERNELS.computeIfAbsent(describe() + "#" + p + "/" + partitions,
                 k -> dev.descent.engine.KernelKind.AUTO.create(d, (int) Math.min(d.size(), PASS_BLOCK)));
     }
@@ -152,7 +173,7 @@ public abstract class ClusterData implements Serializable {
         }
 
         @Override
-        Dataset build(int p) {
+        Dataset build(int p, Object element) {
             SyntheticData g = generator();
             Dataset d = allocate(p);
             long r = 0;
@@ -195,7 +216,7 @@ public abstract class ClusterData implements Serializable {
         }
 
         @Override
-        Dataset build(int p) {
+        Dataset build(int p, Object element) {
             long rows = rows(p);
             Dataset d = allocate(p);
             try (NpyRowSource src = new NpyRowSource(Path.of(x), Path.of(y))) {
@@ -209,6 +230,112 @@ public abstract class ClusterData implements Serializable {
                 throw new UncheckedIOException(x + ": " + e.getMessage(), e);
             }
             return d;
+        }
+    }
+
+    /** One partition's rows as plain arrays (row-major X, Y), what a DataFrame's partition is turned into. */
+    record Block(double[] x, double[] y, int rows) implements Serializable {
+    }
+
+    /**
+     * Rows read by Spark's own readers ({@code format} csv, with a header, or parquet; any path Spark reads:
+     * {@code file:}, {@code hdfs:}, {@code s3a:}), the given feature columns (all but the targets when empty)
+     * and target columns as float64, in P partitions. The rows keep a fixed order: each gets an id from its
+     * place in the files before they are spread over the partitions, and each partition is sorted by it, so
+     * the same files and P give the same partitions, on every run and after any rerun.
+     */
+    public static ClusterData frame(org.apache.spark.sql.SparkSession spark, String path, String format, List<String> features,
+            List<String> targets, DataType dtype, int partitions) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("name the target column(s) of " + path);
+        }
+        var reader = spark.read().format(format);
+        if (format.equals("csv")) {
+            reader = reader.option("header", "true").option("inferSchema", "true");
+        }
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = reader.load(path);
+        List<String> all = List.of(df.columns());
+        List<String> xs = new ArrayList<>(features.isEmpty() ? all.stream().filter(c -> !targets.contains(c)).toList() : features);
+        for (String c : concat(xs, targets)) {
+            if (!all.contains(c)) {
+                throw new IllegalArgumentException(path + ": no column '" + c + "' (columns: " + String.join(", ", all) + ")");
+            }
+        }
+        org.apache.spark.sql.Column[] cols = concat(xs, targets).stream()
+                .map(c -> org.apache.spark.sql.functions.col(c).cast("double")).toArray(org.apache.spark.sql.Column[]::new);
+        int nx = xs.size();
+        int ny = targets.size();
+        JavaRDD<Object> blocks = df.select(cols).withColumn("_descent_row", org.apache.spark.sql.functions.monotonically_increasing_id())
+                .repartition(partitions).sortWithinPartitions("_descent_row").javaRDD()
+                .mapPartitions((java.util.Iterator<org.apache.spark.sql.Row> it) -> {
+                    List<double[]> rows = new ArrayList<>();
+                    while (it.hasNext()) {
+                        org.apache.spark.sql.Row r = it.next();
+                        double[] v = new double[nx + ny];
+                        for (int j = 0; j < v.length; j++) {
+                            if (r.isNullAt(j)) {
+                                throw new IllegalArgumentException(path + ": an empty or non-numeric value in column " + (j + 1));
+                            }
+                            v[j] = r.getDouble(j);
+                        }
+                        rows.add(v);
+                    }
+                    double[] x = new double[rows.size() * nx];
+                    double[] y = new double[rows.size() * ny];
+                    for (int i = 0; i < rows.size(); i++) {
+                        System.arraycopy(rows.get(i), 0, x, i * nx, nx);
+                        System.arraycopy(rows.get(i), nx, y, i * ny, ny);
+                    }
+                    return List.<Object>of(new Block(x, y, rows.size())).iterator();
+                }).persist(StorageLevel.MEMORY_AND_DISK());
+        long[] sizes = blocks.map(b -> (long) ((Block) b).rows()).collect().stream().mapToLong(Long::longValue).toArray();
+        long n = java.util.Arrays.stream(sizes).sum();
+        if (java.util.Arrays.stream(sizes).anyMatch(k -> k == 0)) {
+            throw new IllegalArgumentException(path + ": " + n + " rows leave a partition of " + partitions + " empty");
+        }
+        return new Frame(path, format, blocks, sizes, nx, ny, dtype == DataType.DOUBLE, partitions);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static final class Frame extends ClusterData {
+        private static final long serialVersionUID = 1L;
+        private final String what;
+        private final transient JavaRDD<Object> blocks; // the driver's handle; executors get the blocks themselves
+        private final long[] sizes;
+
+        Frame(String path, String format, JavaRDD<Object> blocks, long[] sizes, int nx, int ny, boolean dbl, int partitions) {
+            super(partitions, java.util.Arrays.stream(sizes).sum(), nx, ny, dbl);
+            this.what = format + " " + path;
+            this.blocks = blocks;
+            this.sizes = sizes;
+        }
+
+        @Override
+        JavaRDD<Object> rdd(JavaSparkContext sc) {
+            return blocks;
+        }
+
+        @Override
+        public long rows(int p) {
+            return sizes[p];
+        }
+
+        @Override
+        public String describe() {
+            return what;
+        }
+
+        @Override
+        Dataset build(int p, Object element) {
+            Block b = (Block) element;
+            var x = Nd4j.createFromArray(b.x()).reshape(b.rows(), nx).castTo(dataType()).dup('c');
+            var y = Nd4j.createFromArray(b.y()).reshape(b.rows(), ny).castTo(dataType()).dup('c');
+            return new Dataset(x, y);
         }
     }
 }

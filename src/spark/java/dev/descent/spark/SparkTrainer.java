@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,15 +44,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SparkTrainer {
     private final JavaSparkContext sc;
     private final ClusterData data;
-    private final JavaRDD<Integer> parts;
+    private final JavaRDD<Object> parts;
 
     public SparkTrainer(JavaSparkContext sc, ClusterData data) {
         this.sc = sc;
         this.data = data;
-        List<Integer> ids = IntStream.range(0, data.partitions()).boxed().toList();
-        this.parts = sc.parallelize(ids, data.partitions()).persist(StorageLevel.MEMORY_ONLY());
-        ClusterData d = data;
-        this.parts.foreach(p -> d.partition(p)); // every executor builds its partitions once, before any timing
+        this.parts = data.rdd(sc);
+        onPartitions((p, rows) -> new double[] {p}); // every executor builds its partitions once, before any timing
     }
 
     /** An optimizer as the executors rebuild it: its name, schedule and hyperparameters. */
@@ -108,7 +105,7 @@ public final class SparkTrainer {
         for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
-            List<double[]> sums = onPartitions(p -> gradientSum(d, p, b.value()));
+            List<double[]> sums = onPartitions((p, rows) -> gradientSum(d, p, rows, b.value()));
             b.destroy();
             double[] total = new double[(int) theta.length() + 1];
             for (double[] s : sums) { // partition order: the same sum whatever ran where
@@ -138,10 +135,9 @@ public final class SparkTrainer {
      * Partition p's Σ Xᵀr and Σ r (as (nX+1)×nY, row-major) at θ, and Σ r², by the engine's kernel in
      * blocks: [p, gradient sums…, squared error].
      */
-    static double[] gradientSum(ClusterData data, int p, double[] theta) {
-        Dataset rows = data.partition(p);
+    static double[] gradientSum(ClusterData data, int p, Dataset rows, double[] theta) {
         long n = rows.size();
-        GradientKernel k = data.kernel(p);
+        GradientKernel k = data.kernel(p, rows);
         int block = k.maxBatch();
         int nx = rows.inputs();
         int m = rows.outputs();
@@ -190,7 +186,7 @@ public final class SparkTrainer {
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             int r = round;
             Spec spec = Spec.of(optimizer);
-            List<double[]> outs = onPartitions(p -> localEpoch(d.partition(p), b.value(), spec.create(), config, r, p));
+            List<double[]> outs = onPartitions((p, rows) -> localEpoch(rows, b.value(), spec.create(), config, r, p));
             b.destroy();
             double[] avg = new double[(int) theta.length()];
             double loss = 0;
@@ -288,8 +284,7 @@ public final class SparkTrainer {
      */
     public NormalEquations exact() {
         ClusterData d = data;
-        List<double[]> sums = onPartitions(p -> {
-            Dataset rows = d.partition(p);
+        List<double[]> sums = onPartitions((p, rows) -> {
             NormalEquations.Accumulator acc = new NormalEquations.Accumulator(rows.inputs(), rows.outputs());
             acc.add(rows.x(), rows.y());
             double[] s = acc.sums();
@@ -309,7 +304,7 @@ public final class SparkTrainer {
     public double mse(LinearModel model) {
         ClusterData d = data;
         Broadcast<double[]> b = sc.broadcast(plain(model.stacked()));
-        List<double[]> sums = onPartitions(p -> gradientSum(d, p, b.value()));
+        List<double[]> sums = onPartitions((p, rows) -> gradientSum(d, p, rows, b.value()));
         b.destroy();
         double sq = 0;
         for (double[] s : sums) {
@@ -322,23 +317,28 @@ public final class SparkTrainer {
     public double emptyRound() {
         long t0 = System.nanoTime();
         Broadcast<double[]> b = sc.broadcast(new double[(data.inputs() + 1) * data.outputs()]);
-        parts.map(p -> new double[] {p, b.value().length}).collect();
+        onPartitions((p, rows) -> new double[] {p, b.value().length});
         b.destroy();
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    /** The partitions' RDD of indices (kept in executor memory). */
-    JavaRDD<Integer> partitions() {
+    /** The partitions' RDD (kept in executor memory). */
+    JavaRDD<Object> partitions() {
         return parts;
     }
 
-    /** What a partition computes: [p, values…] from its index. */
-    interface PartitionWork extends org.apache.spark.api.java.function.Function<Integer, double[]> {
+    /** What a partition computes: [p, values…] from its index and its rows. */
+    interface PartitionWork extends java.io.Serializable {
+        double[] call(int p, Dataset rows) throws Exception;
     }
 
     /** {@code work} on every partition, where its rows are kept; the results in partition order. */
     private List<double[]> onPartitions(PartitionWork work) {
-        return ordered(parts.map(work).collect());
+        ClusterData d = data;
+        return ordered(parts.mapPartitionsWithIndex((Integer p, java.util.Iterator<Object> it) -> {
+            Dataset rows = d.partition(p, it.hasNext() ? it.next() : null);
+            return List.of(work.call(p, rows)).iterator();
+        }, true).collect());
     }
 
     /** Results sorted by their partition index (element 0). */

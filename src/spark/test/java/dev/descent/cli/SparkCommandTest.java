@@ -39,4 +39,26 @@ class SparkCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, s.code());
         assertTrue(s.err().contains("--scale-x is not supported with --spark yet"), s.err());
     }
+
+    @Test
+    void aCsvFileThroughSparksReader() throws Exception {
+        StringBuilder csv = new StringBuilder("u,v,target\n");
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 2000; i++) {
+            double u = r.nextGaussian();
+            double v = r.nextGaussian();
+            csv.append(u).append(',').append(v).append(',').append(2 * u - v + 0.5).append('\n');
+        }
+        Path file = tmp.resolve("d.csv");
+        java.nio.file.Files.writeString(file, csv);
+        TrainCommandTest.Run run = descent("train", "--spark", "local[2]", "--solver", "exact", "--data", file.toString(), "--target",
+                "target", "--dtype", "float64", "--partitions", "3", "--out", tmp.resolve("csv").toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("data: csv " + file), run.out());
+        var w = Npy.read(tmp.resolve("csv/model/W.npy"));
+        var b = Npy.read(tmp.resolve("csv/model/B.npy"));
+        assertEquals(2.0, w.getDouble(0, 0), 1e-12);
+        assertEquals(-1.0, w.getDouble(1, 0), 1e-12);
+        assertEquals(0.5, b.getDouble(0), 1e-12);
+    }
 }

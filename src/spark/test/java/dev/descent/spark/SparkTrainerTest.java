@@ -37,7 +37,8 @@ class SparkTrainerTest {
 
     @BeforeAll
     static void start() {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("descent-test").set("spark.ui.enabled", "false"));
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("descent-test").set("spark.ui.enabled", "false")
+                .set("spark.sql.shuffle.partitions", "4"));
         sc.setLogLevel("WARN");
     }
 
@@ -137,5 +138,49 @@ class SparkTrainerTest {
                     () -> t.gd(other, null, cfg, null, c));
             assertTrue(e.getMessage().startsWith("the checkpoint was written by a run with"), e.getMessage());
         }
+    }
+
+    /**
+     * The same rows as a CSV file and as Parquet, read by Spark's own readers into 3 partitions: gd on them
+     * equals full-batch training on one machine, and the partitions are the same on a second read.
+     */
+    @Test
+    void csvAndParquetThroughSparksReadersTrainAsOnOneMachine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        Dataset small = new SyntheticData(5000, 3, 2, 0.2, DataType.DOUBLE, 4).generate().data();
+        double[] x = small.x().data().asDouble();
+        double[] y = small.y().data().asDouble();
+        StringBuilder csv = new StringBuilder("a,b,c,t1,t2\n");
+        for (int i = 0; i < 5000; i++) {
+            csv.append(x[3 * i]).append(',').append(x[3 * i + 1]).append(',').append(x[3 * i + 2]).append(',')
+                    .append(y[2 * i]).append(',').append(y[2 * i + 1]).append('\n');
+        }
+        java.nio.file.Path file = tmp.resolve("rows.csv");
+        java.nio.file.Files.writeString(file, csv);
+        var spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        spark.read().option("header", "true").option("inferSchema", "true").csv(file.toString()).write()
+                .parquet(tmp.resolve("rows.parquet").toString());
+        LinearModel init = LinearModel.zeros(3, 2, DataType.DOUBLE);
+        Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(0).withEpochs(15).withShuffle(false);
+        var opt = new NesterovKeras(new Schedule.Constant(0.2), 0.8);
+        LinearModel alone = new Trainer(opt, cfg).train(small, null, init).model();
+        for (String format : java.util.List.of("csv", "parquet")) {
+            String path = tmp.resolve("rows." + format).toString();
+            ClusterData frame = ClusterData.frame(spark, path, format, java.util.List.of(), java.util.List.of("t1", "t2"),
+                    DataType.DOUBLE, 3);
+            assertEquals(5000, frame.rows());
+            assertEquals(3, frame.inputs());
+            LinearModel cluster = new SparkTrainer(sc, frame).gd(opt, init, cfg).model();
+            double rel = relative(cluster.stacked(), alone.stacked());
+            assertTrue(rel <= 1e-12, format + ": relative ‖Δθ‖ = " + rel);
+            ClusterData again = ClusterData.frame(spark, path, format, java.util.List.of("a", "b", "c"), java.util.List.of("t1", "t2"),
+                    DataType.DOUBLE, 3);
+            for (int p = 0; p < 3; p++) {
+                assertEquals(frame.rows(p), again.rows(p), format + " partition " + p);
+            }
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ClusterData.frame(spark,
+                file.toString(), "csv", java.util.List.of(), java.util.List.of("nope"), DataType.DOUBLE, 3));
+        assertTrue(e.getMessage().contains("no column 'nope' (columns: a, b, c, t1, t2)"), e.getMessage());
     }
 }
