@@ -6,6 +6,7 @@ import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import java.util.List;
 import java.util.Locale;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,8 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ModelBlock implements EpochLoop.Block {
     private final INDArray theta;
     private final INDArray grad;
-    private final HostMemory.Rows gradRows;
-    private final int gradRowCount;
+    private final java.nio.FloatBuffer gradF; // the gradient's memory, for the finiteness check (CPU backend)
+    private final java.nio.DoubleBuffer gradD;
+    private final int gradLength;
     private final GradientKernel[] kernels;
     private final Optimizer opt;
     private final Dataset whole;
@@ -38,8 +40,12 @@ public final class ModelBlock implements EpochLoop.Block {
             kernels[i] = kind.create(buffers.get(i), src.layout().batchSize());
         }
         this.grad = Nd4j.zeros(src.layout().dataType(), theta.rows(), theta.columns());
-        this.gradRows = HostMemory.cpuBackend() ? new HostMemory.Rows(grad) : null;
-        this.gradRowCount = (int) grad.rows();
+        this.gradLength = (int) grad.length();
+        java.nio.ByteBuffer bytes = HostMemory.cpuBackend()
+                ? HostMemory.rowChunks(grad.reshape(1, gradLength), gradLength * (grad.dataType() == DataType.DOUBLE ? 8 : 4), 1)[0]
+                : null;
+        this.gradD = bytes != null && grad.dataType() == DataType.DOUBLE ? bytes.asDoubleBuffer() : null;
+        this.gradF = bytes != null && grad.dataType() != DataType.DOUBLE ? bytes.asFloatBuffer() : null;
         this.opt = optimizer.copy();
         opt.init(theta.length(), src.layout().dataType());
         if (state != null) {
@@ -64,14 +70,18 @@ public final class ModelBlock implements EpochLoop.Block {
         if (!Double.isFinite(loss)) {
             return "loss = " + loss;
         }
-        if (gradRows != null) {
-            for (int r = 0; r < gradRowCount; r++) { // INDArray.rows() costs ~10 ns a call: not per row per step
-                if (gradRows.firstNonFinite(r) >= 0) {
-                    return "the gradient overflowed (non-finite in " + grad.dataType() + ") at batch loss " + loss;
-                }
+        // One linear scan of the gradient's memory: a per-row, per-element accessor cost about 1 µs a step.
+        boolean finite = true;
+        if (gradF != null) {
+            for (int i = 0; i < gradLength && finite; i++) {
+                finite = Float.isFinite(gradF.get(i));
+            }
+        } else if (gradD != null) {
+            for (int i = 0; i < gradLength && finite; i++) {
+                finite = Double.isFinite(gradD.get(i));
             }
         }
-        return null;
+        return finite ? null : "the gradient overflowed (non-finite in " + grad.dataType() + ") at batch loss " + loss;
     }
 
     @Override
