@@ -169,8 +169,7 @@ public final class EpochLoop {
                 String bad = block.problem(loss);
                 if (bad != null) {
                     stop = StopReason.DIVERGED;
-                    message = block.explain(String.format(Locale.ROOT, "diverged at epoch %d, step %d: %s", epoch + 1, t, bad),
-                            t, epoch);
+                    message = diverged(block, epoch, t, bad);
                     break epochs;
                 }
                 if (Double.isNaN(firstLoss)) {
@@ -222,10 +221,7 @@ public final class EpochLoop {
             }
             if (end != null) {
                 stop = end.reason();
-                message = stop == StopReason.DIVERGED
-                        ? block.explain(String.format(Locale.ROOT, "diverged at epoch %d, step %d: %s", epoch + 1, t,
-                                end.message()), t, epoch)
-                        : end.message();
+                message = stop == StopReason.DIVERGED ? diverged(block, epoch, t, end.message()) : end.message();
                 break;
             }
             prevLoss = trainLoss;
@@ -293,6 +289,11 @@ public final class EpochLoop {
             started = true;
             return c;
         }
+    }
+
+    /** The message of a divergence in an epoch (0-based) at step t: what grew, and the block's explanation. */
+    private static String diverged(Block block, int epoch, long t, String what) {
+        return block.explain(String.format(Locale.ROOT, "diverged at epoch %d, step %d: %s", epoch + 1, t, what), t, epoch);
     }
 
     private static void save(Trainer.Checkpointing ck, Checkpoint c) {

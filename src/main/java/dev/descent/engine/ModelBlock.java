@@ -6,7 +6,6 @@ import dev.descent.model.NormalEquations;
 import dev.descent.optim.Optimizer;
 import java.util.List;
 import java.util.Locale;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -18,9 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ModelBlock implements EpochLoop.Block {
     private final INDArray theta;
     private final INDArray grad;
-    private final java.nio.FloatBuffer gradF; // the gradient's memory, for the finiteness check (CPU backend)
-    private final java.nio.DoubleBuffer gradD;
-    private final int gradLength;
+    private final HostMemory.Flat gradMemory; // for the finiteness check (CPU backend)
     private final GradientKernel[] kernels;
     private final Optimizer opt;
     private final Dataset whole;
@@ -40,12 +37,7 @@ public final class ModelBlock implements EpochLoop.Block {
             kernels[i] = kind.create(buffers.get(i), src.layout().batchSize());
         }
         this.grad = Nd4j.zeros(src.layout().dataType(), theta.rows(), theta.columns());
-        this.gradLength = (int) grad.length();
-        java.nio.ByteBuffer bytes = HostMemory.cpuBackend()
-                ? HostMemory.rowChunks(grad.reshape(1, gradLength), gradLength * (grad.dataType() == DataType.DOUBLE ? 8 : 4), 1)[0]
-                : null;
-        this.gradD = bytes != null && grad.dataType() == DataType.DOUBLE ? bytes.asDoubleBuffer() : null;
-        this.gradF = bytes != null && grad.dataType() != DataType.DOUBLE ? bytes.asFloatBuffer() : null;
+        this.gradMemory = HostMemory.cpuBackend() ? new HostMemory.Flat(grad) : null;
         this.opt = optimizer.copy();
         opt.init(theta.length(), src.layout().dataType());
         if (state != null) {
@@ -71,17 +63,8 @@ public final class ModelBlock implements EpochLoop.Block {
             return "loss = " + loss;
         }
         // One linear scan of the gradient's memory: a per-row, per-element accessor cost about 1 µs a step.
-        boolean finite = true;
-        if (gradF != null) {
-            for (int i = 0; i < gradLength && finite; i++) {
-                finite = Float.isFinite(gradF.get(i));
-            }
-        } else if (gradD != null) {
-            for (int i = 0; i < gradLength && finite; i++) {
-                finite = Double.isFinite(gradD.get(i));
-            }
-        }
-        return finite ? null : "the gradient overflowed (non-finite in " + grad.dataType() + ") at batch loss " + loss;
+        return gradMemory == null || gradMemory.allFinite() ? null
+                : "the gradient overflowed (non-finite in " + grad.dataType() + ") at batch loss " + loss;
     }
 
     @Override

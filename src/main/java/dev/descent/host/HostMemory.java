@@ -142,4 +142,57 @@ public final class HostMemory {
             chunks[(int) (to / perChunk)].put(offset(to, 0), chunks[(int) (from / perChunk)], offset(from, 0), cols * es);
         }
     }
+
+    /**
+     * A small c-ordered float32/float64 array's memory as one buffer: bulk copies to and from a double[]
+     * (float32 widened, narrowed back) and a finiteness scan, with no allocation per call.
+     */
+    public static final class Flat {
+        private final INDArray array; // held: the buffers are views of its memory
+        private final java.nio.DoubleBuffer d;
+        private final java.nio.FloatBuffer f;
+        private final int len;
+
+        public Flat(INDArray a) {
+            this.array = a;
+            boolean dbl = a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+            this.len = (int) a.length();
+            ByteBuffer bytes = rowChunks(a.reshape(1, a.length()), len * (dbl ? 8 : 4), 1)[0];
+            this.d = dbl ? bytes.asDoubleBuffer() : null;
+            this.f = dbl ? null : bytes.asFloatBuffer();
+        }
+
+        /** Copies every element into {@code out} and returns it. */
+        public double[] read(double[] out) {
+            if (d != null) {
+                d.get(0, out, 0, len);
+            } else {
+                for (int i = 0; i < len; i++) {
+                    out[i] = f.get(i);
+                }
+            }
+            return out;
+        }
+
+        /** Copies {@code in} over every element. */
+        public void write(double[] in) {
+            if (d != null) {
+                d.put(0, in, 0, len);
+            } else {
+                for (int i = 0; i < len; i++) {
+                    f.put(i, (float) in[i]);
+                }
+            }
+        }
+
+        /** Whether no element is NaN or ±Inf: one linear scan. */
+        public boolean allFinite() {
+            for (int i = 0; i < len; i++) {
+                if (!(d != null ? Double.isFinite(d.get(i)) : Float.isFinite(f.get(i)))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 }

@@ -13,7 +13,6 @@ import dev.descent.model.LinearModel;
 import dev.descent.optim.ColumnUpdate;
 import dev.descent.optim.Optimizers;
 import dev.descent.optim.Schedule;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -117,7 +116,7 @@ public final class Sweep {
         // The run-level stop rules are off: the models are judged one by one at the end of each epoch.
         Trainer.Config loopConfig = config.withTolerance(0).withDivergenceFactor(Double.POSITIVE_INFINITY);
         TrainingResult r = new EpochLoop(loopConfig).run(src, grid, EpochLoop.Evaluation.NONE, EpochLoop.Start.fresh(), null);
-        return grid.result(r.seconds(), src.layout().rowsPerEpoch(), config.epochs());
+        return grid.result(r.seconds());
     }
 
     /**
@@ -140,8 +139,8 @@ public final class Sweep {
         private final INDArray theta;
         private final INDArray grad;
         private final ColumnUpdate opt;
-        private final Host th;
-        private final Host gr;
+        private final HostMemory.Flat th;
+        private final HostMemory.Flat gr;
         private final double[] thA;
         private final double[] gA;
         private final int[][] divergedAt;
@@ -173,8 +172,8 @@ public final class Sweep {
             DataType t = layout.dataType();
             this.theta = Nd4j.tile(initial.stacked().castTo(t), 1, models).dup('c');
             this.grad = Nd4j.zeros(t, rows, cols);
-            this.th = new Host(theta);
-            this.gr = new Host(grad);
+            this.th = new HostMemory.Flat(theta);
+            this.gr = new HostMemory.Flat(grad);
             this.thA = th.read(new double[rows * cols]);
             this.gA = new double[rows * cols];
             this.divergedAt = new int[lrs.length][momenta.length];
@@ -288,7 +287,7 @@ public final class Sweep {
         }
 
         /** The final full-training-set MSE of each model (NaN for a diverged one). */
-        Result result(double seconds, long rowsPerEpoch, int epochs) {
+        Result result(double seconds) {
             double[] loss = new double[cols];
             src.scan((buffer, n) -> {
                 int b = kernels[buffer].maxBatch();
@@ -308,45 +307,8 @@ public final class Sweep {
                 }
                 grid[k / nm][k % nm] = diverged(k) ? Double.NaN : sum / m;
             }
-            return new Result(lrs, momenta, grid, divergedAt, theta, rows - 1, m, seconds, rowsPerEpoch, epochs);
-        }
-    }
-
-    /** Bulk copies between a small c-ordered matrix's memory and a double[] (float32 widened, narrowed back). */
-    private static final class Host {
-        private final java.nio.DoubleBuffer d;
-        private final java.nio.FloatBuffer f;
-        private final int len;
-        private final INDArray array; // held: the buffers are views of its memory
-
-        Host(INDArray a) {
-            this.array = a;
-            boolean dbl = a.dataType() == DataType.DOUBLE;
-            this.len = (int) a.length();
-            ByteBuffer bytes = HostMemory.rowChunks(a.reshape(1, a.length()), len * (dbl ? 8 : 4), 1)[0];
-            this.d = dbl ? bytes.asDoubleBuffer() : null;
-            this.f = dbl ? null : bytes.asFloatBuffer();
-        }
-
-        double[] read(double[] out) {
-            if (d != null) {
-                d.get(0, out, 0, len);
-            } else {
-                for (int i = 0; i < len; i++) {
-                    out[i] = f.get(i);
-                }
-            }
-            return out;
-        }
-
-        void write(double[] in) {
-            if (d != null) {
-                d.put(0, in, 0, len);
-            } else {
-                for (int i = 0; i < len; i++) {
-                    f.put(i, (float) in[i]);
-                }
-            }
+            return new Result(lrs, momenta, grid, divergedAt, theta, rows - 1, m, seconds, src.layout().rowsPerEpoch(),
+                    config.epochs());
         }
     }
 }
