@@ -248,7 +248,14 @@ public final class Trainer {
             throw new IllegalArgumentException("the checkpoint holds " + c.theta().dataType() + " parameters but the data is "
                     + src.layout().dataType());
         }
-        java.util.Map<String, Object> mine = loop.describe(optimizer.copy().hyperparameters().toString(), src);
+        requireSameRun(c, loop.describe(optimizer.copy().hyperparameters().toString(), src), config.epochs(), "epoch");
+    }
+
+    /**
+     * Refuses a checkpoint whose record differs from {@code mine} in any entry (compared as {@link #canonical}
+     * text) or that is past this run's last {@code unit} ("epoch", "round").
+     */
+    public static void requireSameRun(Checkpoint c, java.util.Map<String, Object> mine, int epochs, String unit) {
         for (var e : mine.entrySet()) {
             Object theirs = c.describe().get(e.getKey());
             if (!canonical(e.getValue()).equals(canonical(theirs))) {
@@ -256,9 +263,9 @@ public final class Trainer {
                         + ", this run has " + e.getValue());
             }
         }
-        if (c.epochsDone() > config.epochs()) {
-            throw new IllegalArgumentException("the checkpoint is after epoch " + c.epochsDone() + " but this run has only "
-                    + config.epochs() + " epochs");
+        if (c.epochsDone() > epochs) {
+            throw new IllegalArgumentException("the checkpoint is after " + unit + " " + c.epochsDone() + " but this run has only "
+                    + epochs + " " + unit + "s");
         }
     }
 

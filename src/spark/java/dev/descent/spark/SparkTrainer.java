@@ -91,7 +91,7 @@ public final class SparkTrainer {
         opt.init(theta.length(), data.dataType());
         Map<String, Object> run = describe("gd", opt, config);
         if (from != null) {
-            check(from, run, config);
+            Trainer.requireSameRun(from, run, config.epochs(), "round");
             opt.restore(from.optimizerState(), from.steps());
         }
         INDArray grad = Nd4j.zeros(data.dataType(), theta.rows(), theta.columns());
@@ -99,20 +99,11 @@ public final class SparkTrainer {
         int m = data.outputs();
         List<EpochStats> history = new ArrayList<>(from == null ? List.of() : from.history());
         start(listeners, config, opt, 1);
-        ClusterData d = data;
         StopReason stop = StopReason.EPOCHS;
         String message = null;
         for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
             long t0 = System.nanoTime();
-            Broadcast<double[]> b = sc.broadcast(plain(theta));
-            List<double[]> sums = onPartitions((p, rows) -> gradientSum(d, p, rows, b.value()));
-            b.destroy();
-            double[] total = new double[(int) theta.length() + 1];
-            for (double[] s : sums) { // partition order: the same sum whatever ran where
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += s[i + 1];
-                }
-            }
+            double[] total = gradientSums(theta);
             double scale = 2.0 / ((double) n * m);
             for (int i = 0; i < theta.length(); i++) {
                 total[i] *= scale;
@@ -173,7 +164,7 @@ public final class SparkTrainer {
         INDArray theta = from != null ? from.theta().dup('c') : initial.stacked().castTo(data.dataType()).dup('c');
         Map<String, Object> run = describe("local-sgd", optimizer, config);
         if (from != null) {
-            check(from, run, config);
+            Trainer.requireSameRun(from, run, config.epochs(), "round");
         }
         List<EpochStats> history = new ArrayList<>(from == null ? List.of() : from.history());
         start(listeners, config, optimizer, data.partitions());
@@ -223,20 +214,6 @@ public final class SparkTrainer {
         m.put("train_rows", data.rows());
         m.put("dtype", data.dataType().toString());
         return m;
-    }
-
-    private static void check(Checkpoint c, Map<String, Object> run, Trainer.Config config) {
-        for (var e : run.entrySet()) {
-            Object theirs = c.describe().get(e.getKey());
-            if (!String.valueOf(e.getValue()).equals(String.valueOf(theirs))) {
-                throw new IllegalArgumentException("the checkpoint was written by a run with " + e.getKey() + " = " + theirs
-                        + ", this run has " + e.getValue());
-            }
-        }
-        if (c.epochsDone() > config.epochs()) {
-            throw new IllegalArgumentException("the checkpoint is after round " + c.epochsDone() + " but this run has only "
-                    + config.epochs());
-        }
     }
 
     /** Writes a checkpoint after {@code rounds} rounds when they are a multiple of ck's interval (and not the last). */
@@ -302,15 +279,26 @@ public final class SparkTrainer {
 
     /** The training MSE of {@code model} over every row, by one pass on the cluster. */
     public double mse(LinearModel model) {
+        double[] total = gradientSums(model.stacked());
+        return total[total.length - 1] / ((double) data.rows() * data.outputs());
+    }
+
+    /**
+     * Every row's Σ Xᵀr and Σ r at θ (row-major), then Σ r², by one job: each partition's sums added in
+     * partition order, the same sum whatever ran where.
+     */
+    private double[] gradientSums(INDArray theta) {
         ClusterData d = data;
-        Broadcast<double[]> b = sc.broadcast(plain(model.stacked()));
+        Broadcast<double[]> b = sc.broadcast(plain(theta));
         List<double[]> sums = onPartitions((p, rows) -> gradientSum(d, p, rows, b.value()));
         b.destroy();
-        double sq = 0;
+        double[] total = new double[(int) theta.length() + 1];
         for (double[] s : sums) {
-            sq += s[s.length - 1];
+            for (int i = 0; i < total.length; i++) {
+                total[i] += s[i + 1];
+            }
         }
-        return sq / ((double) data.rows() * data.outputs());
+        return total;
     }
 
     /** The seconds of one round that does no work: a broadcast of θ's size and a collect from every partition. */
