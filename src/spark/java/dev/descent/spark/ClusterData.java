@@ -82,6 +82,11 @@ public abstract class ClusterData implements Serializable {
     /** What the data is, for run records. */
     public abstract String describe();
 
+    /** What partition p's rows are cached under in a JVM: the same key, the same rows. */
+    String key(int p) {
+        return describe() + "#" + p + "/" + partitions;
+    }
+
     /** Builds partition p's rows (X, Y) in memory from its RDD element (what {@link #rdd} holds for p). */
     abstract Dataset build(int p, Object element);
 
@@ -99,7 +104,7 @@ public abstract class ClusterData implements Serializable {
 
     /** Partition p, built once per JVM from its element and kept (executors reuse it every round). */
     final Dataset partition(int p, Object element) {
-        return CACHE.computeIfAbsent(describe() + "#" + p + "/" + partitions, k -> build(p, element));
+        return CACHE.computeIfAbsent(key(p), k -> build(p, element));
     }
 
     /** Partition p of a source that executors read themselves (not a DataFrame), built once per JVM. */
@@ -109,7 +114,7 @@ public abstract class ClusterData implements Serializable {
 
     /** A kernel over partition p for full-batch passes in blocks of up to {@link #PASS_BLOCK} rows, built once per JVM. */
     final dev.descent.engine.GradientKernel kernel(int p, Dataset d) {
-        return KERNELS.computeIfAbsent(describe() + "#" + p + "/" + partitions,
+        return KERNELS.computeIfAbsent(key(p),
                 k -> dev.descent.engine.KernelKind.AUTO.create(d, (int) Math.min(d.size(), PASS_BLOCK)));
     }
 
@@ -306,18 +311,26 @@ public abstract class ClusterData implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String what;
         private final transient JavaRDD<Object> blocks; // the driver's handle; executors get the blocks themselves
+        private final int rddId;
         private final long[] sizes;
 
         Frame(String path, String format, JavaRDD<Object> blocks, long[] sizes, int nx, int ny, boolean dbl, int partitions) {
             super(partitions, java.util.Arrays.stream(sizes).sum(), nx, ny, dbl);
             this.what = format + " " + path;
             this.blocks = blocks;
+            this.rddId = blocks.id();
             this.sizes = sizes;
         }
 
         @Override
         JavaRDD<Object> rdd(JavaSparkContext sc) {
             return blocks;
+        }
+
+        /** The blocks' RDD in the key: another read of the same path (other columns, a changed file) is other rows. */
+        @Override
+        String key(int p) {
+            return super.key(p) + "@rdd" + rddId;
         }
 
         @Override

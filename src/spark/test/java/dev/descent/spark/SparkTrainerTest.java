@@ -179,6 +179,14 @@ class SparkTrainerTest {
                 assertEquals(frame.rows(p), again.rows(p), format + " partition " + p);
             }
         }
+        // Another selection of the same file in this JVM is other rows, not the cached ones: a, b → t2.
+        ClusterData other = ClusterData.frame(spark, file.toString(), "csv", java.util.List.of("a", "b"), java.util.List.of("t2"),
+                DataType.DOUBLE, 3);
+        INDArray ab = new SparkTrainer(sc, other).exact().solution().theta();
+        var abRows = NDArrayIndex.interval(0, 5000);
+        INDArray xs = org.nd4j.linalg.factory.Nd4j.hstack(small.x().get(abRows, NDArrayIndex.interval(0, 2)));
+        INDArray expected = NormalEquations.of(xs, small.y().get(abRows, NDArrayIndex.interval(1, 2))).solution().theta();
+        assertTrue(relative(ab, expected) <= 1e-12, "a, b → t2: " + ab + " vs " + expected);
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ClusterData.frame(spark,
                 file.toString(), "csv", java.util.List.of(), java.util.List.of("nope"), DataType.DOUBLE, 3));
         assertTrue(e.getMessage().contains("no column 'nope' (columns: a, b, c, t1, t2)"), e.getMessage());
