@@ -258,7 +258,15 @@ public abstract class ClusterData implements Serializable {
         if (format.equals("csv")) {
             reader = reader.option("header", "true").option("inferSchema", "true");
         }
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df = reader.load(path);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df;
+        try {
+            df = reader.load(path);
+        } catch (Exception e) { // Scala throws AnalysisException unchecked: a missing path, an unreadable file is bad input
+            if (e instanceof org.apache.spark.sql.AnalysisException) {
+                throw new IllegalArgumentException(path + ": Spark's " + format + " reader cannot read it: " + e.getMessage(), e);
+            }
+            throw e;
+        }
         List<String> all = List.of(df.columns());
         List<String> xs = new ArrayList<>(features.isEmpty() ? all.stream().filter(c -> !targets.contains(c)).toList() : features);
         for (String c : concat(xs, targets)) {
@@ -293,7 +301,17 @@ public abstract class ClusterData implements Serializable {
                     }
                     return List.<Object>of(new Block(x, y, rows.size())).iterator();
                 }).persist(StorageLevel.MEMORY_AND_DISK());
-        long[] sizes = blocks.map(b -> (long) ((Block) b).rows()).collect().stream().mapToLong(Long::longValue).toArray();
+        long[] sizes;
+        try {
+            sizes = blocks.map(b -> (long) ((Block) b).rows()).collect().stream().mapToLong(Long::longValue).toArray();
+        } catch (Exception e) { // a value that is not a number, found by a task (and wrapped by Spark): bad input
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof IllegalArgumentException bad) {
+                    throw bad;
+                }
+            }
+            throw e;
+        }
         long n = java.util.Arrays.stream(sizes).sum();
         if (java.util.Arrays.stream(sizes).anyMatch(k -> k == 0)) {
             throw new IllegalArgumentException(path + ": " + n + " rows leave a partition of " + partitions + " empty");

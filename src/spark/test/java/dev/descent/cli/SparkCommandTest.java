@@ -30,7 +30,7 @@ class SparkCommandTest {
     }
 
     @Test
-    void badOptionsAreOneLineErrors() {
+    void badOptionsAreOneLineErrors() throws Exception {
         TrainCommandTest.Run r = descent("train", "--spark", "local[2]", "--solver", "sgd", "--out", tmp.resolve("b").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--solver with --spark must be gd, local-sgd or exact, got 'sgd'"), r.err());
@@ -38,6 +38,18 @@ class SparkCommandTest {
                 tmp.resolve("c").toString());
         assertEquals(ExitCodes.BAD_INPUT, s.code());
         assertTrue(s.err().contains("--scale-x is not supported with --spark yet"), s.err());
+        Path missing = tmp.resolve("missing.csv");
+        TrainCommandTest.Run m = descent("train", "--spark", "local[2]", "--solver", "exact", "--data", missing.toString(), "--target",
+                "y", "--out", tmp.resolve("d").toString());
+        assertEquals(ExitCodes.BAD_INPUT, m.code(), m.err());
+        assertTrue(m.err().startsWith("train: " + missing + ": Spark's csv reader cannot read it: [PATH_NOT_FOUND]"), m.err());
+        assertEquals(1, m.err().strip().lines().count(), m.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("d")), "no run directory is left");
+        java.nio.file.Files.writeString(tmp.resolve("text.csv"), "u,y\n1,2\nthree,4\n5,6\n");
+        TrainCommandTest.Run t = descent("train", "--spark", "local[2]", "--solver", "exact", "--data", tmp.resolve("text.csv").toString(),
+                "--target", "y", "--partitions", "1", "--out", tmp.resolve("e").toString());
+        assertEquals(ExitCodes.BAD_INPUT, t.code(), t.err());
+        assertTrue(t.err().contains("an empty or non-numeric value in column 1"), t.err());
     }
 
     @Test
