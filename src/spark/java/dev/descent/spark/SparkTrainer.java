@@ -170,13 +170,13 @@ public final class SparkTrainer {
         start(listeners, config, optimizer, data.partitions());
         ClusterData d = data;
         long n = data.rows();
+        Spec spec = Spec.of(optimizer); // what the executors rebuild the optimizer from, the same every round
         StopReason stop = StopReason.EPOCHS;
         String message = null;
         for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             int r = round;
-            Spec spec = Spec.of(optimizer);
             List<double[]> outs = onPartitions((p, rows) -> localEpoch(rows, b.value(), spec.create(), config, r, p));
             b.destroy();
             double[] avg = new double[(int) theta.length()];
