@@ -275,7 +275,10 @@ public abstract class ClusterData implements Serializable {
             }
         }
         org.apache.spark.sql.Column[] cols = concat(xs, targets).stream()
-                .map(c -> org.apache.spark.sql.functions.col(c).cast("double")).toArray(org.apache.spark.sql.Column[]::new);
+                // try_cast: a value that is no number becomes null (reported below with its column) under Spark 3's
+                // and Spark 4's (ANSI) rules alike, where cast would fail in Spark 4 with Spark's own multi-line error
+                .map(c -> org.apache.spark.sql.functions.expr("try_cast(`" + c.replace("`", "``") + "` AS DOUBLE)"))
+                .toArray(org.apache.spark.sql.Column[]::new);
         int nx = xs.size();
         int ny = targets.size();
         JavaRDD<Object> blocks = df.select(cols).withColumn("_descent_row", org.apache.spark.sql.functions.monotonically_increasing_id())
