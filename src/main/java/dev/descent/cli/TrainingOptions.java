@@ -154,7 +154,7 @@ final class TrainingOptions {
         }
     }
 
-    @Option(names = "--kernel", paramLabel = "auto|blas|nd4j", description = "Gradient kernel: blas (CPU, OpenBLAS direct), nd4j (any backend) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kernel", paramLabel = "auto|blas|nd4j|cuda", description = "Gradient kernel: blas (CPU, OpenBLAS direct), nd4j (any backend), cuda (cuBLAS on an NVIDIA GPU; the gpu build) (default: ${DEFAULT-VALUE}).")
     String kernel = "auto";
 
     @Option(names = "--divergence-factor", description = "Diverged when the epoch loss exceeds this × the first batch loss (default: ${DEFAULT-VALUE}).")
@@ -188,7 +188,8 @@ final class TrainingOptions {
             case "auto" -> KernelKind.AUTO;
             case "blas" -> KernelKind.BLAS;
             case "nd4j" -> KernelKind.ND4J;
-            default -> throw new IllegalArgumentException("--kernel must be auto, blas or nd4j, got '" + kernel + "'");
+            case "cuda" -> KernelKind.CUDA;
+            default -> throw new IllegalArgumentException("--kernel must be auto, blas, nd4j or cuda, got '" + kernel + "'");
         };
     }
 }

@@ -54,6 +54,28 @@ public final class EpochLoop {
         /** Called at the end of each epoch, after the history is written and before the stop rules. */
         default void afterEpoch(int epoch) {
         }
+
+        /** Called when epoch {@code epoch} starts, at batch {@code fromBatch}, after the source's own start. */
+        default void startEpoch(int epoch, int fromBatch) {
+        }
+
+        /**
+         * True for a block whose batch losses stay where they were computed (a GPU's memory) until
+         * {@link #settle}: {@link #gradient} returns NaN, and the loop checks the losses, and reads θ and the
+         * state, at the epoch's end (and before a checkpoint on interruption). A non-finite loss then stops
+         * the run at the epoch's end, with the same message and kept model as a step-by-step check.
+         */
+        default boolean deferred() {
+            return false;
+        }
+
+        /**
+         * For a deferred block: the MSEs of this epoch's batches {@code from..to−1}, with {@link #theta()} and
+         * {@link #state()} brought up to date. Waits for the block's work to finish.
+         */
+        default double[] settle(int from, int to) {
+            throw new UnsupportedOperationException("not a deferred block");
+        }
     }
 
     /** Where a run starts: from scratch, or from a checkpoint. */
@@ -140,12 +162,20 @@ public final class EpochLoop {
         int lastGoodEpochs = start.epoch();
         StepCheck rule = new StepCheck(config.stopRule(), theta, src.whole());
         String stepStop = null;
+        boolean deferred = block.deferred();
+        if (deferred && config.stopRule().everyStep() && config.tolerance() > 0) {
+            throw new IllegalArgumentException("the " + config.stopRule().describe() + " stop rule checks every step; "
+                    + "this backend reports once an epoch");
+        }
+        int[] sizes = deferred ? new int[batches] : null;
+        Tally tally = new Tally();
 
         epochs:
         for (int epoch = start.epoch(); epoch < config.epochs(); epoch++) {
             boolean continuing = epoch == start.epoch() && partial.batchesDone() > 0;
             int from = continuing ? partial.batchesDone() : 0;
             src.startEpoch(epoch, from);
+            block.startEpoch(epoch, from);
             double sum = continuing ? partial.lossSum() : 0;
             long rows = continuing ? partial.rows() : 0;
             double before = continuing ? partial.seconds() : 0;
@@ -153,6 +183,17 @@ public final class EpochLoop {
             for (int k = from; k < batches; k++) {
                 if (stopRequested) {
                     stopRequested = false;
+                    if (deferred) {
+                        tally.set(sum, firstLoss);
+                        String bad = settle(block, from, k, sizes, t, tally);
+                        sum = tally.sum;
+                        firstLoss = tally.first;
+                        if (bad != null) {
+                            stop = StopReason.DIVERGED;
+                            message = diverged(block, epoch, tally.badStep, bad);
+                            break epochs;
+                        }
+                    }
                     double elapsed = before + (System.nanoTime() - clock) / 1e9;
                     stop = StopReason.INTERRUPTED;
                     message = String.format(Locale.ROOT, "interrupted in epoch %d of %d, after batch %d of %d (step %d)",
@@ -166,18 +207,22 @@ public final class EpochLoop {
                 Batches.Batch batch = src.batch(k);
                 int bs = batch.size;
                 double loss = block.gradient(batch);
-                String bad = block.problem(loss);
-                if (bad != null) {
-                    stop = StopReason.DIVERGED;
-                    message = diverged(block, epoch, t, bad);
-                    break epochs;
-                }
-                if (Double.isNaN(firstLoss)) {
-                    firstLoss = loss;
+                if (deferred) {
+                    sizes[k] = bs;
+                } else {
+                    String bad = block.problem(loss);
+                    if (bad != null) {
+                        stop = StopReason.DIVERGED;
+                        message = diverged(block, epoch, t, bad);
+                        break epochs;
+                    }
+                    if (Double.isNaN(firstLoss)) {
+                        firstLoss = loss;
+                    }
+                    sum += loss * bs;
                 }
                 block.update(t, epoch);
                 t++;
-                sum += loss * bs;
                 rows += bs;
                 if ((k + 1) % progressEvery == 0) {
                     for (TrainingListener l : listeners) {
@@ -191,6 +236,17 @@ public final class EpochLoop {
                                 config.stopRule().describe(), change, config.tolerance(), t);
                         break;
                     }
+                }
+            }
+            if (deferred) { // the epoch's losses and θ (the device's work finishes before the clock is read)
+                tally.set(sum, firstLoss);
+                String bad = settle(block, from, batches, sizes, t, tally);
+                sum = tally.sum;
+                firstLoss = tally.first;
+                if (bad != null) {
+                    stop = StopReason.DIVERGED;
+                    message = diverged(block, epoch, tally.badStep, bad);
+                    break;
                 }
             }
             Nd4j.getExecutioner().commit(); // asynchronous backends: finish before reading the clock
@@ -289,6 +345,39 @@ public final class EpochLoop {
             started = true;
             return c;
         }
+    }
+
+    /** The running sums a deferred block's settled losses are added to, and the step of the first bad one. */
+    private static final class Tally {
+        double sum;
+        double first;
+        long badStep;
+
+        void set(double sum, double first) {
+            this.sum = sum;
+            this.first = first;
+        }
+    }
+
+    /**
+     * Adds a deferred block's losses of batches {@code from..to−1} (the last of them run just before step t)
+     * to the tally, in batch order; returns why one must not be used (its step in {@code tally.badStep}), or null.
+     */
+    private static String settle(Block block, int from, int to, int[] sizes, long t, Tally tally) {
+        double[] losses = block.settle(from, to);
+        for (int k = from; k < to; k++) {
+            double loss = losses[k - from];
+            String bad = block.problem(loss);
+            if (bad != null) {
+                tally.badStep = t - (to - k);
+                return bad;
+            }
+            if (Double.isNaN(tally.first)) {
+                tally.first = loss;
+            }
+            tally.sum += loss * sizes[k];
+        }
+        return null;
     }
 
     /** The message of a divergence in an epoch (0-based) at step t: what grew, and the block's explanation. */

@@ -11,7 +11,13 @@ public enum KernelKind {
     /** OpenBLAS called directly on host memory (CPU backend only). */
     BLAS,
     /** ND4J ops only: portable to every backend. */
-    ND4J;
+    ND4J,
+    /**
+     * cuBLAS on an NVIDIA GPU ({@link dev.descent.gpu.DeviceBlock}; the {@code gpu} build): training only, with
+     * the data in memory. What runs on the host (a test set's MSE, the stop rules' full-set losses) uses
+     * {@link #BLAS}.
+     */
+    CUDA;
 
     /** The kind AUTO stands for on this backend. */
     public KernelKind resolve() {
@@ -29,6 +35,7 @@ public enum KernelKind {
                 yield new CpuBlasKernel(data, maxBatch);
             }
             case ND4J -> new Nd4jKernel(data, maxBatch);
+            case CUDA -> BLAS.create(data, maxBatch);
             case AUTO -> throw new AssertionError("resolved above");
         };
     }

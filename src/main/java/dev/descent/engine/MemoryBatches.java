@@ -47,6 +47,11 @@ public final class MemoryBatches implements Batches {
         piece.visit(0, (int) data.size());
     }
 
+    /** This epoch's row order (set by startEpoch), or null when the rows are visited in order. */
+    public int[] order() {
+        return order.shuffled() ? order.order() : null;
+    }
+
     @Override
     public Dataset whole() {
         return data;

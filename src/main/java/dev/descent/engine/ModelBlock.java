@@ -89,11 +89,19 @@ public final class ModelBlock implements EpochLoop.Block {
 
     @Override
     public String explain(String what, long t, int epoch) {
+        return explain(opt, explain ? whole : null, what, t, epoch);
+    }
+
+    /**
+     * {@code what}, with the optimizer and its rate at step t, and where {@code data} is given (in memory) the
+     * critical learning rate for full-batch training on it.
+     */
+    public static String explain(Optimizer opt, Dataset data, String what, long t, int epoch) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s with %s learning rate %.6g", what, opt.name(),
                 opt.schedule().rate(t, epoch)));
-        if (explain && whole != null) {
+        if (data != null) {
             try {
-                double lambdaMax = NormalEquations.of(whole.x(), whole.y()).largestHessianEigenvalue();
+                double lambdaMax = NormalEquations.of(data.x(), data.y()).largestHessianEigenvalue();
                 double critical = opt.criticalRate(lambdaMax);
                 if (Double.isFinite(critical)) {
                     s.append(String.format(Locale.ROOT,

@@ -87,6 +87,9 @@ public final class StreamTrainer {
             throw new IllegalArgumentException("test set shape/dtype differs from the training set");
         }
         KernelKind kind = config.kernel().resolve();
+        if (kind == KernelKind.CUDA) {
+            throw new IllegalArgumentException("--kernel cuda trains on data held in memory; streaming files to the GPU is not built");
+        }
         try (StreamBatches batches = new StreamBatches(src, chunkRows, config.batchSize(), config.shuffle(), config.dropLast(),
                 config.seed());
                 StreamBatches testBatches = test == null ? null

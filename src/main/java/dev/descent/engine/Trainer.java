@@ -2,10 +2,15 @@ package dev.descent.engine;
 
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
+import dev.descent.gpu.Device;
+import dev.descent.gpu.DeviceBlock;
+import dev.descent.gpu.Devices;
 import dev.descent.model.LinearModel;
 import dev.descent.optim.Optimizer;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -157,9 +162,17 @@ public final class Trainer {
     private final Config config;
     private final EpochLoop loop;
 
+    private final Function<DataType, Device> devices;
+
     public Trainer(Optimizer optimizer, Config config) {
+        this(optimizer, config, Devices::cuda);
+    }
+
+    /** @param devices opens the device that {@link KernelKind#CUDA} trains on, for the data's dtype */
+    public Trainer(Optimizer optimizer, Config config, Function<DataType, Device> devices) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.config = Objects.requireNonNull(config, "config");
+        this.devices = Objects.requireNonNull(devices, "devices");
         this.loop = new EpochLoop(config);
     }
 
@@ -229,14 +242,22 @@ public final class Trainer {
             checkResume(c, optimizer, loop, src, config);
         }
         KernelKind kind = config.kernel().resolve();
-        ModelBlock block = new ModelBlock(optimizer, theta, c == null ? null : c.optimizerState(), c == null ? 0 : c.steps(),
-                src, kind, config.explainDivergence());
         EpochLoop.Evaluation eval = EpochLoop.Evaluation.NONE;
         if (test != null) {
             GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.layout().batchSize(), Tuning.EVAL_BATCH)));
             eval = new EpochLoop.Evaluation(k::mse, test.size());
         }
-        return loop.run(src, block, eval, c == null ? EpochLoop.Start.fresh() : EpochLoop.Start.of(c), ck, listeners);
+        INDArray[] state = c == null ? null : c.optimizerState();
+        long steps = c == null ? 0 : c.steps();
+        EpochLoop.Start start = c == null ? EpochLoop.Start.fresh() : EpochLoop.Start.of(c);
+        if (kind != KernelKind.CUDA) {
+            ModelBlock block = new ModelBlock(optimizer, theta, state, steps, src, kind, config.explainDivergence());
+            return loop.run(src, block, eval, start, ck, listeners);
+        }
+        try (Device dev = devices.apply(train.dataType())) {
+            DeviceBlock block = new DeviceBlock(dev, optimizer, theta, state, steps, (MemoryBatches) src, config.explainDivergence());
+            return loop.run(src, block, eval, start, ck, listeners);
+        }
     }
 
     /**

@@ -38,6 +38,9 @@ public final class Sweep {
      */
     public Sweep(String optimizer, Schedule shape, double dampening, Trainer.Config config) {
         Optimizers.create(optimizer, shape, 0, dampening); // validates the name and the dampening
+        if (config.kernel() == dev.descent.engine.KernelKind.CUDA) {
+            throw new IllegalArgumentException("a sweep's grid trains on the CPU; --kernel cuda trains one model (train, compare)");
+        }
         this.optimizer = optimizer;
         this.shape = Objects.requireNonNull(shape);
         this.dampening = dampening;
