@@ -3,6 +3,7 @@ package dev.descent.cli;
 import dev.descent.data.Seeds;
 import dev.descent.engine.Backend;
 import dev.descent.engine.Checkpoint;
+import dev.descent.engine.KernelKind;
 import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingResult;
 import dev.descent.model.LinearModel;
@@ -103,8 +104,13 @@ final class TrainCommand extends DataCommand {
         if (data.file == null) {
             training.config(data.seed, data.syntheticTrainRows()); // batch size against the known row count
         }
+        // the GPU is opened before anything is written: without one the run stops here, in one line
+        dev.descent.gpu.Device device = kernelKind == KernelKind.CUDA ? dev.descent.gpu.Devices.cuda(data.dtype) : null;
         Path dir = runDirectory();
         Backend backend = Main.header(o);
+        if (device != null) {
+            o.println("device: " + device.describe());
+        }
         DataOptions.Prepared d = data.prepare();
         Trainer.Config config = training.config(data.seed, d.train().size());
         o.printf(Locale.ROOT, "data: %s  train %,d rows, test %,d  nX=%d  nY=%d  dtype=%s  seed=%d%s%n",
@@ -131,7 +137,7 @@ final class TrainCommand extends DataCommand {
         }
         Trainer.Checkpointing ck = checkpointEvery == 0 ? null : new Trainer.Checkpointing(dir.resolve(CHECKPOINT),
                 checkpointEvery, RunIdentity.of(spec.commandLine().getParseResult().originalArgs(), dir));
-        Trainer trainer = new Trainer(optimizer, config);
+        Trainer trainer = new Trainer(optimizer, config, t -> device);
         try (Interrupts interrupts = Interrupts.install(trainer::requestStop)) {
             TrainingResult result;
             TrainFigures.Trajectory trajectory;

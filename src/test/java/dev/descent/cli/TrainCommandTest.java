@@ -185,6 +185,18 @@ class TrainCommandTest extends SeededTest {
     }
 
     @Test
+    void cudaWithoutAGpuSaysWhyInOneLineAndWritesNothing() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidia0")), "this machine has a GPU");
+        Path out = tmp.resolve("runs");
+        Run r = descent("train", "--rows", "500", "--kernel", "cuda", "--out", out.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        // this build has no CUDA code, or (the gpu build) no libraries or no device
+        assertTrue(r.err().contains("needs the GPU build") || r.err().contains("CUDA"), r.err());
+        assertFalse(Files.exists(out), "a run directory was written");
+    }
+
+    @Test
     void sparkNeedsTheSparkBuild() {
         org.junit.jupiter.api.Assumptions.assumeFalse(ClusterRun.available(), "this is the Spark build");
         Run r = descent("train", "--spark", "local[2]", "--solver", "gd");
