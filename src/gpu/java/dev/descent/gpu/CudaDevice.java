@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
@@ -319,6 +320,26 @@ public final class CudaDevice implements Device {
         argDst.put(((CudaMem) dst).base.address());
         driverCall(cuLaunchKernel(gather, rows, 1, 1, Math.min(THREADS, 32 * ((width + 31) / 32)), 1, 1, 0, stream, args, null),
                 "cuLaunchKernel (gather)");
+    }
+
+    @Override
+    public double time(Runnable work) {
+        CUevent_st start = new CUevent_st();
+        CUevent_st stop = new CUevent_st();
+        cuda(cudaEventCreate(start), "cudaEventCreate");
+        cuda(cudaEventCreate(stop), "cudaEventCreate");
+        try {
+            cuda(cudaEventRecord(start, stream), "cudaEventRecord");
+            work.run();
+            cuda(cudaEventRecord(stop, stream), "cudaEventRecord");
+            cuda(cudaEventSynchronize(stop), "cudaEventSynchronize");
+            float[] ms = new float[1];
+            cuda(cudaEventElapsedTime(ms, start, stop), "cudaEventElapsedTime");
+            return ms[0] / 1e3;
+        } finally {
+            cudaEventDestroy(start);
+            cudaEventDestroy(stop);
+        }
     }
 
     private static DoublePointer d(Mem m, long off, int view) {

@@ -3,6 +3,7 @@ package dev.descent.cli;
 import dev.descent.compare.Bench;
 import dev.descent.host.HostMemory;
 import dev.descent.engine.Backend;
+import dev.descent.engine.KernelKind;
 import dev.descent.engine.StopReason;
 import dev.descent.optim.Optimizer;
 import dev.descent.report.Plots;
@@ -57,6 +58,10 @@ final class BenchCommand extends DescentCommand {
     @Option(names = "--no-dl4j", description = "Skip DL4J.")
     boolean noDl4j;
 
+    @Option(names = "--kernel", paramLabel = "auto|cuda", description = "The engine's kernel: auto (the CPU's), or cuda (cuBLAS on "
+            + "an NVIDIA GPU, the gpu build; the bounds are then the GPU's own read and gather) (default: ${DEFAULT-VALUE}).")
+    String kernel = "auto";
+
     @Option(names = "--seed", description = "Seed of the data (seed), the shuffle (seed+2) (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -102,16 +107,31 @@ final class BenchCommand extends DescentCommand {
             throw new IllegalArgumentException("--no-dl4j and --dl4j-rows exclude each other");
         }
         check();
+        boolean gpu = switch (kernel) {
+            case "auto" -> false;
+            case "cuda" -> true;
+            default -> throw new IllegalArgumentException("--kernel must be auto or cuda, got '" + kernel + "'");
+        };
         Bench.Config config = new Bench.Config(rows, nxs, nys, batches, dtypes, epochs, warmup, !noShuffle,
-                noDl4j ? -1 : dl4jRows, seed);
+                noDl4j ? -1 : dl4jRows, seed, gpu ? KernelKind.CUDA : KernelKind.AUTO);
         if (!HostMemory.cpuBackend()) {
             throw new IllegalArgumentException("bench measures host-memory probes beside the engine: it needs the CPU backend "
                     + "(on CUDA use train/compare, which synchronise before reading the clock)");
+        }
+        String gpuName = null;
+        if (gpu) { // opened once before anything is written: without a GPU the bench stops here, in one line
+            try (dev.descent.gpu.Device d = dev.descent.gpu.Devices.cuda(dtypes.get(0))) {
+                gpuName = d.describe();
+            }
         }
         Path dir = output.create("bench");
         Backend backend = Main.header(o);
         Map<String, Object> machine = machine(backend);
         o.println("machine: " + machine.get("cpu") + ", " + machine.get("memory_gib") + " GiB, Java " + machine.get("java"));
+        if (gpuName != null) {
+            machine.put("gpu", gpuName);
+            o.println("GPU: " + gpuName + "; bounds: the GPU's own read of X and Y and gather of X (kernel cuda)");
+        }
         o.printf(Locale.ROOT, "N=%,d  %s  epochs %d (%d warm-up, median of the rest)  %s  optimizer %s%n", rows,
                 noShuffle ? "in order" : "shuffled", epochs, warmup, noDl4j ? "DL4J skipped"
                         : "DL4J on " + (dl4jRows == 0 ? "all" : String.format(Locale.ROOT, "%,d", dl4jRows)) + " rows",
@@ -205,7 +225,7 @@ final class BenchCommand extends DescentCommand {
                 curves.add(new Plots.Curve("DL4J", b, g.stream().mapToDouble(Bench.Cell::dl4jRate).toArray()));
             }
             curves.add(new Plots.Curve("bound: one sequential read of X, Y", b, g.stream().mapToDouble(Bench.Cell::readBoundRate).toArray()));
-            curves.add(new Plots.Curve("bound: one shuffled gather of X (two threads)", b, g.stream().mapToDouble(Bench.Cell::gatherBoundRate).toArray()));
+            curves.add(new Plots.Curve("bound: one shuffled gather of X", b, g.stream().mapToDouble(Bench.Cell::gatherBoundRate).toArray()));
             XYChart chart = Plots.lines("samples/s vs batch size: " + e.getKey(), "batch size (log scale)",
                     "samples/s (log scale)", curves, true, 1);
             chart.getStyler().setXAxisLogarithmic(true);

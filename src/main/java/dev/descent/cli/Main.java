@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
+        quietJavacppInTheGpuBuild();
         // A signal outside train's step loop (while loading data, in sweep or bench) ends the JVM: say so, and
         // remove an output directory that the run created and left empty.
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
@@ -26,6 +27,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         int code = commandLine().execute(args);
         finished.set(true);
         System.exit(code);
+    }
+
+    /**
+     * The gpu build runs JavaCPP's core at the CUDA presets' version under ND4J's 1.5.7 natives (measured to
+     * work: docs/gpu.md), and JavaCPP warns of the mismatch on stderr at every start. Its logger then goes
+     * through slf4j, which descent keeps quiet. Must run before any JavaCPP class loads.
+     */
+    private static void quietJavacppInTheGpuBuild() {
+        if (Main.class.getClassLoader().getResource("dev/descent/gpu/CudaDevice.class") != null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
     }
 
     /** The configured command line (tests call {@code execute} on it with captured output). */

@@ -7,6 +7,9 @@ import dev.descent.engine.KernelKind;
 import dev.descent.engine.StopReason;
 import dev.descent.engine.Trainer;
 import dev.descent.engine.TrainingResult;
+import dev.descent.gpu.Device;
+import dev.descent.gpu.DeviceProbes;
+import dev.descent.gpu.Devices;
 import dev.descent.model.Init;
 import dev.descent.model.LinearModel;
 import dev.descent.optim.Optimizer;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -32,15 +36,17 @@ public final class Bench {
      * @param rows N, rows of every synthetic dataset
      * @param dl4jRows rows DL4J trains on (a prefix of the same data; its per-step cost does not depend on N),
      *     0 for all, −1 to skip DL4J
+     * @param kernel the engine's kernel; with {@link KernelKind#CUDA} the bounds are the GPU's ({@link DeviceProbes})
      */
     public record Config(long rows, List<Integer> nxs, List<Integer> nys, List<Integer> batches, List<DataType> dtypes,
-            int epochs, int warmupEpochs, boolean shuffle, long dl4jRows, long seed) {
+            int epochs, int warmupEpochs, boolean shuffle, long dl4jRows, long seed, KernelKind kernel) {
 
         public Config {
             nxs = List.copyOf(nxs);
             nys = List.copyOf(nys);
             batches = List.copyOf(batches);
             dtypes = List.copyOf(dtypes);
+            Objects.requireNonNull(kernel, "kernel");
             // The command line checks each option with its name; here only that the grid makes sense at all.
             boolean sizes = Stream.of(nxs, nys, batches).allMatch(l -> !l.isEmpty() && l.stream().allMatch(v -> v >= 1));
             if (rows < 2 || !sizes || batches.stream().anyMatch(b -> b > rows) || dtypes.isEmpty() || warmupEpochs < 0
@@ -122,23 +128,49 @@ public final class Bench {
 
     private final Config config;
     private final Optimizer optimizer;
+    private final Function<DataType, Device> devices;
 
     public Bench(Config config, Optimizer optimizer) {
+        this(config, optimizer, Devices::cuda);
+    }
+
+    /** @param devices opens the GPU for {@link KernelKind#CUDA} cells (the probes' and each training run's) */
+    public Bench(Config config, Optimizer optimizer, Function<DataType, Device> devices) {
         this.config = Objects.requireNonNull(config, "config");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.devices = Objects.requireNonNull(devices, "devices");
+    }
+
+    private boolean gpu() {
+        return config.kernel() == KernelKind.CUDA;
     }
 
     /** Runs every cell in grid order (dtype, nY, nX, batch), handing each to {@code sink} as it completes. */
     public List<Cell> run(Consumer<Cell> sink) {
         List<Cell> cells = new ArrayList<>();
         for (DataType dtype : config.dtypes()) {
-            double gflops = MachineProbes.gemm(1024, dtype, 5).ratePerSecond();
+            double gflops = gpu() ? Double.NaN : MachineProbes.gemm(1024, dtype, 5).ratePerSecond();
             for (int ny : config.nys()) {
                 for (int nx : config.nxs()) {
                     Dataset data = new SyntheticData(config.rows(), nx, ny, 0.1, dtype, config.seed()).generate().data();
-                    double read = MachineProbes.streamRead(data.x(), 3).seconds() + MachineProbes.streamRead(data.y(), 3).seconds();
-                    for (int batch : config.batches()) {
-                        Cell c = cell(data, batch, read, gflops);
+                    double read;
+                    double[] gathers = new double[config.batches().size()];
+                    long shuffle = dev.descent.data.Seeds.shuffle(config.seed());
+                    if (gpu()) {
+                        try (Device dev = devices.apply(dtype)) {
+                            DeviceProbes.Result p = DeviceProbes.measure(dev, data, config.batches(), shuffle, 3);
+                            read = p.readSeconds();
+                            gathers = p.gatherSeconds();
+                        }
+                    } else {
+                        read = MachineProbes.streamRead(data.x(), 3).seconds() + MachineProbes.streamRead(data.y(), 3).seconds();
+                        for (int i = 0; i < gathers.length; i++) {
+                            gathers[i] = MachineProbes.gather(data.x(), config.batches().get(i), shuffle, 3,
+                                    MachineProbes.GATHER_THREADS).seconds();
+                        }
+                    }
+                    for (int i = 0; i < gathers.length; i++) {
+                        Cell c = cell(data, config.batches().get(i), read, gathers[i], gflops);
                         cells.add(c);
                         sink.accept(c);
                         // DL4J's per-batch arrays live off-heap until the collector finds their wrappers: reclaim
@@ -154,14 +186,12 @@ public final class Bench {
         return cells;
     }
 
-    private Cell cell(Dataset data, int batch, double readSeconds, double gflops) {
+    private Cell cell(Dataset data, int batch, double readSeconds, double gather, double gflops) {
         Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, dev.descent.data.Seeds.shuffle(config.seed()),
-                KernelKind.AUTO, false);
+                config.kernel(), false);
         LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), dev.descent.data.Seeds.init(config.seed()));
-        TrainingResult engine = new Trainer(optimizer, tc).train(data, null, initial);
+        TrainingResult engine = new Trainer(optimizer, tc, devices).train(data, null, initial);
         double engineSeconds = steadyMedian(engine.history().stream().mapToDouble(EpochStats::seconds).toArray());
-        double gather = MachineProbes.gather(data.x(), batch, dev.descent.data.Seeds.shuffle(config.seed()), 3, MachineProbes.GATHER_THREADS)
-                .seconds();
         long dl4jRows = 0;
         double dl4jSeconds = Double.NaN;
         if (config.dl4j()) {

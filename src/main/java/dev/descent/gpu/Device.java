@@ -73,6 +73,9 @@ public interface Device extends AutoCloseable {
      */
     void gatherRows(Mem src, int width, Mem order, int start, int rows, Mem dst);
 
+    /** Seconds the device took for the work {@code work} queues, timed on the device (CUDA events); waits for it. */
+    double time(Runnable work);
+
     /** Frees every allocation. */
     @Override
     void close();

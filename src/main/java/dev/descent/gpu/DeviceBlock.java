@@ -89,8 +89,8 @@ public final class DeviceBlock implements EpochLoop.Block {
         long n = l.rows();
         x = dev.alloc(n * nx);
         y = dev.alloc(n * m);
-        upload(whole.x(), x, nx);
-        upload(whole.y(), y, m);
+        DeviceProbes.upload(dev, whole.x(), x, nx);
+        DeviceProbes.upload(dev, whole.y(), y, m);
         order = dev.allocInts(n);
         xb = dev.alloc((long) b * nx);
         yb = dev.alloc((long) b * m);
@@ -114,18 +114,6 @@ public final class DeviceBlock implements EpochLoop.Block {
         losses = dev.alloc(l.batches());
         sizes = new int[l.batches()];
         thetaBuf = new double[len];
-    }
-
-    /** The data's rows, chunk by chunk (an array may pass 2 GiB). */
-    private void upload(INDArray a, Device.Mem to, int width) {
-        INDArray c = HostMemory.rowContiguousOrCopy(a);
-        int es = dev.doubles() ? 8 : 4;
-        int rowsPerChunk = HostMemory.rowsPerChunk(width * es);
-        long offset = 0;
-        for (ByteBuffer chunk : HostMemory.rowChunks(c, width * es, rowsPerChunk)) {
-            dev.upload(chunk, to, offset);
-            offset += chunk.remaining() / es;
-        }
     }
 
     private ByteBuffer bytes(INDArray a) {
