@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches NVIDIA's runtime compiler (NVRTC), the CUDA runtime and the driver's client library from
-# Debian's non-free archive into DIR (default target/cuda-libs), unpacked, without installing anything:
+# Debian's non-free archive into DIR (default ~/.cache/descent/cuda-libs-trixie), unpacked, without installing anything:
 # what the GPU profile's tests need to compile descent's device code for sm_90 and newer on a machine
 # without a GPU (NVRTC needs none). Each package's SHA-256 is checked against the archive's signed-off
 # index. Prints the folder to put on LD_LIBRARY_PATH.

@@ -59,9 +59,18 @@ final class CompareCommand extends DataCommand {
             training.config(data.seed, data.syntheticTrainRows()); // batch size against the known row count
         }
         training.init(); // a bad --init is refused before any work
+        String gpu = null;
+        if (training.kernel() == dev.descent.engine.KernelKind.CUDA) { // without a GPU: one line, nothing written
+            try (dev.descent.gpu.Device d = dev.descent.gpu.Devices.cuda(data.dtype)) {
+                gpu = d.describe();
+            }
+        }
         Path dir = output.create("compare");
 
         Backend backend = Main.header(o);
+        if (gpu != null) {
+            o.println("device: " + gpu + " (the engine; DL4J runs on the CPU)");
+        }
         DataOptions.Prepared prepared = data.prepare();
         Dataset train = prepared.train();
         long nTrain = train.size();

@@ -1,8 +1,5 @@
 package dev.descent.engine;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -25,33 +22,9 @@ public record Backend(String name, String device, String blas, int threads) {
             device = Runtime.getRuntime().availableProcessors() + " cores, "
                     + env.getOrDefault("omp.threads", "?") + " OpenMP threads";
         } else {
-            device = cudaDevices(env.get("cuda.devicesInformation"));
+            device = Nd4j.getBackend().getClass().getSimpleName();
         }
         int threads = Integer.parseInt(String.valueOf(env.getOrDefault("omp.threads", "0")));
-        return new Backend(cpu ? "CPU (nd4j-native)" : "CUDA (nd4j-cuda)", device, blas, threads);
-    }
-
-    /** "name (sm_XY), free/total GiB" per device, from ND4J's CUDA environment entries. */
-    static String cudaDevices(Object info) {
-        if (!(info instanceof List<?> list) || list.isEmpty()) {
-            return "CUDA device (no device information)";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Object o : list) {
-            if (!(o instanceof Map<?, ?> m)) {
-                continue;
-            }
-            if (sb.length() > 0) {
-                sb.append("; ");
-            }
-            sb.append(m.get("cuda.deviceName")).append(" (sm_").append(m.get("cuda.deviceMajor")).append(m.get("cuda.deviceMinor"))
-                    .append(')');
-            if (m.get("cuda.totalMemory") instanceof Number total) {
-                Object free = m.get("cuda.freeMemory");
-                sb.append(String.format(Locale.ROOT, ", %.1f of %.1f GiB free",
-                        free instanceof Number f ? f.doubleValue() / (1L << 30) : Double.NaN, total.doubleValue() / (1L << 30)));
-            }
-        }
-        return sb.toString();
+        return new Backend(cpu ? "CPU (nd4j-native)" : "ND4J " + Nd4j.getBackend().getClass().getSimpleName(), device, blas, threads);
     }
 }
