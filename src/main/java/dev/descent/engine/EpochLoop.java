@@ -152,7 +152,7 @@ public final class EpochLoop {
         Checkpoint.EpochProgress partial = start.partial();
         int progressEvery = Math.max(1, batches / 100);
         long t = start.step();
-        double firstLoss = start.firstLoss();
+        Tally tally = new Tally(start.firstLoss());
         double prevLoss = start.prevLoss();
         StopReason stop = StopReason.EPOCHS;
         String message = null;
@@ -168,7 +168,6 @@ public final class EpochLoop {
                     + "this backend reports once an epoch");
         }
         int[] sizes = deferred ? new int[batches] : null;
-        Tally tally = new Tally();
 
         epochs:
         for (int epoch = start.epoch(); epoch < config.epochs(); epoch++) {
@@ -176,7 +175,7 @@ public final class EpochLoop {
             int from = continuing ? partial.batchesDone() : 0;
             src.startEpoch(epoch, from);
             block.startEpoch(epoch, from);
-            double sum = continuing ? partial.lossSum() : 0;
+            tally.sum = continuing ? partial.lossSum() : 0;
             long rows = continuing ? partial.rows() : 0;
             double before = continuing ? partial.seconds() : 0;
             long clock = System.nanoTime();
@@ -184,10 +183,7 @@ public final class EpochLoop {
                 if (stopRequested) {
                     stopRequested = false;
                     if (deferred) {
-                        tally.set(sum, firstLoss);
                         String bad = settle(block, from, k, sizes, t, tally);
-                        sum = tally.sum;
-                        firstLoss = tally.first;
                         if (bad != null) {
                             stop = StopReason.DIVERGED;
                             message = diverged(block, epoch, tally.badStep, bad);
@@ -199,8 +195,8 @@ public final class EpochLoop {
                     message = String.format(Locale.ROOT, "interrupted in epoch %d of %d, after batch %d of %d (step %d)",
                             epoch + 1, config.epochs(), k, batches, t);
                     if (ck != null) {
-                        save(ck, new Checkpoint(theta, block.state(), epoch, t, firstLoss, prevLoss, history, runInfo,
-                                new Checkpoint.EpochProgress(k, sum, rows, elapsed)));
+                        save(ck, new Checkpoint(theta, block.state(), epoch, t, tally.first, prevLoss, history, runInfo,
+                                new Checkpoint.EpochProgress(k, tally.sum, rows, elapsed)));
                     }
                     break epochs;
                 }
@@ -210,16 +206,12 @@ public final class EpochLoop {
                 if (deferred) {
                     sizes[k] = bs;
                 } else {
-                    String bad = block.problem(loss);
+                    String bad = tally.add(block, loss, bs, t);
                     if (bad != null) {
                         stop = StopReason.DIVERGED;
                         message = diverged(block, epoch, t, bad);
                         break epochs;
                     }
-                    if (Double.isNaN(firstLoss)) {
-                        firstLoss = loss;
-                    }
-                    sum += loss * bs;
                 }
                 block.update(t, epoch);
                 t++;
@@ -239,10 +231,7 @@ public final class EpochLoop {
                 }
             }
             if (deferred) { // the epoch's losses and θ (the device's work finishes before the clock is read)
-                tally.set(sum, firstLoss);
                 String bad = settle(block, from, batches, sizes, t, tally);
-                sum = tally.sum;
-                firstLoss = tally.first;
                 if (bad != null) {
                     stop = StopReason.DIVERGED;
                     message = diverged(block, epoch, tally.badStep, bad);
@@ -251,7 +240,7 @@ public final class EpochLoop {
             }
             Nd4j.getExecutioner().commit(); // asynchronous backends: finish before reading the clock
             double seconds = before + (System.nanoTime() - clock) / 1e9;
-            double trainLoss = sum / rows;
+            double trainLoss = tally.sum / rows;
             double testLoss = test.mse() == null ? Double.NaN : test.mse().applyAsDouble(theta);
             EpochStats stats = new EpochStats(epoch, trainLoss, testLoss, block.rate(t - 1, epoch), batches, rows, seconds);
             history.add(stats);
@@ -264,7 +253,7 @@ public final class EpochLoop {
                 }
             }
             block.afterEpoch(epoch);
-            Trainer.Stop end = config.afterEpoch(epoch, trainLoss, firstLoss, prevLoss);
+            Trainer.Stop end = config.afterEpoch(epoch, trainLoss, tally.first, prevLoss);
             if (end == null && stepStop != null) {
                 end = new Trainer.Stop(StopReason.CONVERGED, stepStop);
             }
@@ -286,7 +275,7 @@ public final class EpochLoop {
             if (ck != null && (epoch + 1) % ck.every() == 0 && epoch + 1 < config.epochs()) {
                 // Only finite states are saved: after a divergence the last finite checkpoint stays. Written
                 // synchronously from the live buffers, which do not change until save returns.
-                save(ck, new Checkpoint(theta, block.state(), epoch + 1, t, firstLoss, prevLoss, history, runInfo,
+                save(ck, new Checkpoint(theta, block.state(), epoch + 1, t, tally.first, prevLoss, history, runInfo,
                         Checkpoint.EpochProgress.NONE));
             }
         }
@@ -347,15 +336,28 @@ public final class EpochLoop {
         }
     }
 
-    /** The running sums a deferred block's settled losses are added to, and the step of the first bad one. */
+    /** The epoch's running sum of batch losses × sizes, the run's first batch loss, and the step of a bad one. */
     private static final class Tally {
         double sum;
         double first;
         long badStep;
 
-        void set(double sum, double first) {
-            this.sum = sum;
+        Tally(double first) {
             this.first = first;
+        }
+
+        /** Adds batch loss {@code loss} of {@code size} rows, run at {@code step}; returns why it must not be used, or null. */
+        String add(Block block, double loss, int size, long step) {
+            String bad = block.problem(loss);
+            if (bad != null) {
+                badStep = step;
+                return bad;
+            }
+            if (Double.isNaN(first)) {
+                first = loss;
+            }
+            sum += loss * size;
+            return null;
         }
     }
 
@@ -366,16 +368,10 @@ public final class EpochLoop {
     private static String settle(Block block, int from, int to, int[] sizes, long t, Tally tally) {
         double[] losses = block.settle(from, to);
         for (int k = from; k < to; k++) {
-            double loss = losses[k - from];
-            String bad = block.problem(loss);
+            String bad = tally.add(block, losses[k - from], sizes[k], t - (to - k));
             if (bad != null) {
-                tally.badStep = t - (to - k);
                 return bad;
             }
-            if (Double.isNaN(tally.first)) {
-                tally.first = loss;
-            }
-            tally.sum += loss * sizes[k];
         }
         return null;
     }
