@@ -5,6 +5,7 @@ import dev.descent.data.Dataset;
 import dev.descent.host.Blas;
 import dev.descent.host.HostMemory;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,8 +37,18 @@ final class CpuBlasKernel implements TiledKernel {
     private final int maxBatch;
     private final int block; // rows per block of a batch (see gradient)
 
-    private final INDArray[] xb = new INDArray[2]; // maxBatch×nX gather buffers (two slots: see RowGather)
-    private final INDArray[] yb = new INDArray[2]; // maxBatch×m gathered targets
+    private final INDArray[] xb = new INDArray[2]; // slotRows×nX gather buffers (two slots: see RowGather)
+    private final INDArray[] yb = new INDArray[2]; // slotRows×m gathered targets
+    private final int slotRows; // maxBatch, plus room for a group of small batches (see loadGrouped)
+    private final int xRowBytes;
+    private final Pointer[] xbAt = new Pointer[2]; // moved over a slot to a batch of its group
+    private final Pointer[] ybAt = new Pointer[2];
+    // The group of small batches the slot groupSlot holds: the rows groupRows[0..groupEnd − groupStart), which
+    // were order[groupStart..groupEnd) when gathered
+    private final int[] groupRows;
+    private int groupStart;
+    private int groupEnd = -1;
+    private int groupSlot;
     private final INDArray r; // maxBatch×(tile·m) residual
     private final INDArray ones; // maxBatch
     private final Pointer[] ybPtr = new Pointer[2];
@@ -85,17 +96,22 @@ final class CpuBlasKernel implements TiledKernel {
         ByteBuffer[] yRows = HostMemory.rowChunks(y, m * es, yRowsPerChunk);
 
         DataType t = data.dataType();
+        this.xRowBytes = nx * es;
+        this.slotRows = (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.PREFETCH_MIN_BYTES + xRowBytes - 1) / xRowBytes);
         ByteBuffer[] xbBytes = new ByteBuffer[2];
         ByteBuffer[] ybBytes = new ByteBuffer[2];
         for (int s = 0; s < 2; s++) {
-            xb[s] = Nd4j.zeros(t, maxBatch, nx);
-            yb[s] = Nd4j.zeros(t, maxBatch, m);
-            xbBytes[s] = HostMemory.rowChunks(xb[s], nx * es, maxBatch)[0];
-            ybBytes[s] = HostMemory.rowChunks(yb[s], m * es, maxBatch)[0];
+            xb[s] = Nd4j.zeros(t, slotRows, nx);
+            yb[s] = Nd4j.zeros(t, slotRows, m);
+            xbBytes[s] = HostMemory.rowChunks(xb[s], nx * es, slotRows)[0];
+            ybBytes[s] = HostMemory.rowChunks(yb[s], m * es, slotRows)[0];
             xbPtr[s] = typed(HostMemory.pointer(xb[s]));
             ybPtr[s] = typed(HostMemory.pointer(yb[s]));
+            xbAt[s] = typed(HostMemory.pointer(xb[s]));
+            ybAt[s] = typed(HostMemory.pointer(yb[s]));
         }
-        this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, maxBatch,
+        this.groupRows = new int[slotRows];
+        this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, slotRows,
                 new Object[] {xb, yb, x, y});
         this.r = Nd4j.zeros(t, maxBatch, mt);
         this.ones = Nd4j.ones(t, maxBatch);
@@ -227,9 +243,39 @@ final class CpuBlasKernel implements TiledKernel {
             xView.position((long) start * nx);
             return xView;
         }
+        if ((long) b * xRowBytes < Tuning.PREFETCH_MIN_BYTES) {
+            return loadGrouped(order, start, b);
+        }
+        groupEnd = -1; // the slots are about to be overwritten
         int slot = gather.gather(order, start, b, nextB);
         ybp = ybPtr[slot];
         return xbPtr[slot];
+    }
+
+    /**
+     * A small batch (less than {@link Tuning#PREFETCH_MIN_BYTES} of X) from a group of consecutive batches
+     * gathered at once — a whole number of batches, at least that many bytes — so that the next group is
+     * fetched on the helper thread while this one's batches compute: a hand-off per group, not per batch.
+     * A batch is served from the group only when its row numbers are the ones the group was gathered for
+     * (compared, b ints: a new epoch re-shuffles the same order array); otherwise it gathers anew. Every row
+     * lands where a batch-by-batch gather puts it relative to its batch, so the bits do not change.
+     */
+    private Pointer loadGrouped(int[] order, int start, int b) {
+        int at0 = start - groupStart;
+        boolean inGroup = start >= groupStart && start + b <= groupEnd
+                && Arrays.equals(order, start, start + b, groupRows, at0, at0 + b);
+        if (!inGroup) {
+            long batchBytes = (long) b * xRowBytes;
+            int group = b * (int) ((Tuning.PREFETCH_MIN_BYTES + batchBytes - 1) / batchBytes);
+            int rows = Math.min(group, order.length - start);
+            groupSlot = gather.gather(order, start, rows, group);
+            System.arraycopy(order, start, groupRows, 0, rows);
+            groupStart = start;
+            groupEnd = start + rows;
+        }
+        long at = start - groupStart;
+        ybp = ybAt[groupSlot].position(at * m);
+        return xbAt[groupSlot].position(at * nx);
     }
 
     /** Typed pointers to the W rows and the B row of a [W; B] matrix, rebound only when the array changes. */

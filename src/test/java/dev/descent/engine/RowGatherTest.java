@@ -32,6 +32,25 @@ class RowGatherTest extends SeededTest {
     @Test
     void prefetchedBatchesEqualGatheredOnesBitForBit() {
         assertTrue((long) B * NX * 8 >= Tuning.PREFETCH_MIN_BYTES, "the test must exercise the prefetch");
+        sameBitsInSequenceReversedAndFromNd4j(N, B, 2);
+    }
+
+    /**
+     * Small batches are gathered a group at a time, the next group on the helper thread: the same bits as
+     * batch by batch, also when a new epoch re-shuffles the same order array (a group of the old epoch must
+     * not serve the new one) and when the calls go backwards.
+     */
+    @Test
+    void groupedSmallBatchesEqualGatheredOnesBitForBitAcrossEpochs() {
+        int b = 8; // 8 rows × 64 × 8 bytes = 4 KB: grouped 8 batches at a time
+        assertTrue((long) b * NX * 8 < Tuning.PREFETCH_MIN_BYTES, "the test must exercise the grouping");
+        sameBitsInSequenceReversedAndFromNd4j(N, b, 3);
+        sameBitsInSequenceReversedAndFromNd4j(40, b, 3); // one group holds a whole epoch
+    }
+
+    private static void sameBitsInSequenceReversedAndFromNd4j(int n, int bSize, int epochs) {
+        final int B = bSize;
+        final int N = n;
         Dataset d = new SyntheticData(N, NX, 3, 0.1, DataType.DOUBLE, 5).generate().data();
         GradientKernel inSequence = KernelKind.BLAS.create(d, B);
         GradientKernel reversed = KernelKind.BLAS.create(d, B);
@@ -39,7 +58,7 @@ class RowGatherTest extends SeededTest {
         INDArray theta = Nd4j.rand(DataType.DOUBLE, NX + 1, 3);
         BatchOrder order = new BatchOrder(N, B, true, false, 11);
         int batches = order.batches();
-        for (int epoch = 0; epoch < 2; epoch++) {
+        for (int epoch = 0; epoch < epochs; epoch++) {
             order.startEpoch(epoch);
             int[] ord = order.order();
             double[][] seq = new double[batches][];
