@@ -97,7 +97,7 @@ final class CpuBlasKernel implements TiledKernel {
 
         DataType t = data.dataType();
         this.xRowBytes = nx * es;
-        this.slotRows = (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.PREFETCH_MIN_BYTES + xRowBytes - 1) / xRowBytes);
+        this.slotRows = (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.GROUP_BYTES + xRowBytes - 1) / xRowBytes);
         ByteBuffer[] xbBytes = new ByteBuffer[2];
         ByteBuffer[] ybBytes = new ByteBuffer[2];
         for (int s = 0; s < 2; s++) {
@@ -266,7 +266,7 @@ final class CpuBlasKernel implements TiledKernel {
                 && Arrays.equals(order, start, start + b, groupRows, at0, at0 + b);
         if (!inGroup) {
             long batchBytes = (long) b * xRowBytes;
-            int group = b * (int) ((Tuning.PREFETCH_MIN_BYTES + batchBytes - 1) / batchBytes);
+            int group = b * (int) ((Tuning.GROUP_BYTES + batchBytes - 1) / batchBytes);
             int rows = Math.min(group, order.length - start);
             groupSlot = gather.gather(order, start, rows, group);
             System.arraycopy(order, start, groupRows, 0, rows);

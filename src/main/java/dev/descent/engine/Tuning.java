@@ -24,6 +24,11 @@ public final class Tuning {
      * bytes of X: below it the hand-off costs more than it hides.
      */
     public static final long PREFETCH_MIN_BYTES = 32 * 1024;
+    /**
+     * Bytes of X in a group of small batches (each below {@link #PREFETCH_MIN_BYTES}) gathered at once, the next
+     * group on the helper thread (CpuBlasKernel). 128 KB beat 32 KB at batch 32 (docs/performance.md).
+     */
+    public static final long GROUP_BYTES = 128 * 1024;
 
     /** Bytes of X per chunk the gather's threads claim: a few microseconds of copying, far more than a claim costs. */
     public static final int GATHER_CHUNK_BYTES = 8 * 1024;
