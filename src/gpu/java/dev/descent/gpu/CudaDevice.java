@@ -45,6 +45,10 @@ public final class CudaDevice implements Device {
     private final int es;
     private final String description;
     private final CUstream_st stream = new CUstream_st();
+    private final CUstream_st copyStream = new CUstream_st(); // staged copies, beside the compute
+    private final CUevent_st[] copied = {new CUevent_st(), new CUevent_st()};
+    private final CUevent_st[] computed = {new CUevent_st(), new CUevent_st()};
+    private final List<Pointer> pinnedBuffers = new ArrayList<>();
     private final cublasContext handle = new cublasContext();
     private final CUmod_st module = new CUmod_st();
     private final CUfunc_st gather = new CUfunc_st();
@@ -101,6 +105,11 @@ public final class CudaDevice implements Device {
         cudaRuntimeGetVersion(runtime);
         cudaDriverGetVersion(driver);
         cuda(cudaStreamCreate(stream), "cudaStreamCreate");
+        cuda(cudaStreamCreate(copyStream), "cudaStreamCreate");
+        for (int s = 0; s < 2; s++) {
+            cuda(cudaEventCreateWithFlags(copied[s], cudaEventDisableTiming), "cudaEventCreateWithFlags");
+            cuda(cudaEventCreateWithFlags(computed[s], cudaEventDisableTiming), "cudaEventCreateWithFlags");
+        }
         blas(cublasCreate_v2(handle), "cublasCreate");
         blas(cublasSetStream_v2(handle, stream), "cublasSetStream");
         blas(cublasSetAtomicsMode(handle, CUBLAS_ATOMICS_NOT_ALLOWED), "cublasSetAtomicsMode");
@@ -323,6 +332,40 @@ public final class CudaDevice implements Device {
     }
 
     @Override
+    public long freeBytes() {
+        SizeTPointer free = new SizeTPointer(1);
+        SizeTPointer total = new SizeTPointer(1);
+        cuda(cudaMemGetInfo(free, total), "cudaMemGetInfo");
+        return free.get();
+    }
+
+    @Override
+    public ByteBuffer pinned(long bytes) {
+        Pointer p = new Pointer();
+        cuda(cudaMallocHost(p, bytes), "cudaMallocHost");
+        pinnedBuffers.add(p);
+        return new BytePointer(p).capacity(bytes).asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public void stage(ByteBuffer src, long bytes, Mem dst, int slot) {
+        // the end of the compute queued so far: the last that reads the other slot's buffers
+        cuda(cudaEventRecord(computed[1 - slot], stream), "cudaEventRecord");
+        // this slot's buffers are overwritten only after the compute that read them (recorded one stage earlier)
+        cuda(cudaStreamWaitEvent(copyStream, computed[slot], 0), "cudaStreamWaitEvent");
+        cuda(cudaMemcpyAsync(((CudaMem) dst).bytes.position(0), new BytePointer(src), bytes, cudaMemcpyHostToDevice, copyStream),
+                "cudaMemcpyAsync (staged)");
+        cuda(cudaEventRecord(copied[slot], copyStream), "cudaEventRecord");
+        cuda(cudaStreamWaitEvent(stream, copied[slot], 0), "cudaStreamWaitEvent");
+    }
+
+    @Override
+    public void awaitStaged() {
+        cuda(cudaEventSynchronize(copied[0]), "cudaEventSynchronize");
+        cuda(cudaEventSynchronize(copied[1]), "cudaEventSynchronize");
+    }
+
+    @Override
     public double time(Runnable work) {
         CUevent_st start = new CUevent_st();
         CUevent_st stop = new CUevent_st();
@@ -364,6 +407,15 @@ public final class CudaDevice implements Device {
         if (stagingBytes > 0) {
             cudaFreeHost(staging);
         }
+        cudaStreamSynchronize(copyStream);
+        for (Pointer p : pinnedBuffers) {
+            cudaFreeHost(p);
+        }
+        for (int s = 0; s < 2; s++) {
+            cudaEventDestroy(copied[s]);
+            cudaEventDestroy(computed[s]);
+        }
+        cudaStreamDestroy(copyStream);
         cuModuleUnload(module);
         cublasDestroy_v2(handle);
         cudaStreamDestroy(stream);

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * itself. The helper spins briefly between requests, then parks, and ends after {@link Tuning#GATHER_IDLE_NANOS}
  * without work, so an abandoned gather leaks no thread. Nothing is allocated per batch.
  */
-final class RowGather implements Runnable {
+public final class RowGather implements Runnable {
     // Sizes and times: Tuning.PREFETCH_MIN_BYTES (below it the hand-off costs more than it hides),
     // GATHER_CHUNK_BYTES (a few microseconds of copying, far more than a claim costs), the spin and idle times.
 
@@ -59,7 +59,12 @@ final class RowGather implements Runnable {
 
     private int slot; // the slot the caller last used
 
-    RowGather(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
+    /**
+     * @param xRows X's rows in chunks of {@code xPerChunk} rows ({@code HostMemory.rowChunks}); likewise Y
+     * @param xSlots, ySlots the two slots rows are copied into, each room for {@code maxBatch} rows
+     * @param slotArrays whatever owns the slots' memory, held as long as the gather lives
+     */
+    public RowGather(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
             ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch, Object slotArrays) {
         this.mine = new Copier(xRows, xPerChunk, xRowBytes, yRows, yPerChunk, yRowBytes, xSlots, ySlots);
         this.helpers = new Copier(HostMemory.threadViews(xRows), xPerChunk, xRowBytes, HostMemory.threadViews(yRows),
@@ -75,7 +80,7 @@ final class RowGather implements Runnable {
      * starts fetching {@code order[start+b..start+b+nextB)} into the other slot. order: not modified, and its
      * entries must not change until the next call.
      */
-    int gather(int[] order, int start, int b, int nextB) {
+    public int gather(int[] order, int start, int b, int nextB) {
         int s;
         if (pending && reqOrder == order && reqStart == start && reqB == b) {
             claimAndCopy(mine); // whatever the helper has not claimed yet

@@ -3,7 +3,7 @@ package dev.descent.gpu;
 import java.nio.ByteBuffer;
 
 /**
- * What the GPU training path asks of a device: memory, copies, the cuBLAS calls the CPU kernel makes
+ * What the GPU training path asks of a device: memory, copies (and staged copies on a second stream), the cuBLAS calls the CPU kernel makes
  * (column-major, as cuBLAS takes them), and the one kernel of descent's own (the shuffled gather,
  * {@code kernels.cu}). Every element is of the device's one dtype ({@link #doubles()}), offsets and
  * lengths count elements. Calls are queued in order on one stream; only {@link #download} waits.
@@ -72,6 +72,26 @@ public interface Device extends AutoCloseable {
      * (descent's gather kernel).
      */
     void gatherRows(Mem src, int width, Mem order, int start, int rows, Mem dst);
+
+    /** Bytes of device memory free now. */
+    long freeBytes();
+
+    /**
+     * Page-locked host memory of {@code bytes} (freed on close): what {@link #stage} copies from while the host
+     * goes on.
+     */
+    ByteBuffer pinned(long bytes);
+
+    /**
+     * dst[0 …) ← the first {@code bytes} of {@code src} (from {@link #pinned}), copied on a second stream
+     * while earlier work computes. Calls after it wait for the copy; the copy waits for the work queued
+     * before the previous {@code stage} of the other slot, the last that can read what {@code slot}'s
+     * buffers held ({@code slot} 0 or 1: double buffering).
+     */
+    void stage(ByteBuffer src, long bytes, Mem dst, int slot);
+
+    /** Waits until every {@link #stage}d copy is done: their pinned memory may then be written again. */
+    void awaitStaged();
 
     /** Seconds the device took for the work {@code work} queues, timed on the device (CUDA events); waits for it. */
     double time(Runnable work);

@@ -5,6 +5,7 @@ import dev.descent.engine.Batches;
 import dev.descent.engine.EpochLoop;
 import dev.descent.engine.MemoryBatches;
 import dev.descent.engine.ModelBlock;
+import dev.descent.engine.RowGather;
 import dev.descent.host.HostMemory;
 import dev.descent.optim.Level1;
 import dev.descent.optim.Optimizer;
@@ -19,7 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * One model trained on a {@link Device}: the CPU kernel's BLAS calls, call for call, on device memory.
  * X and Y are copied to the device once; each epoch's shuffled order once per epoch; a step is the gather
  * (descent's kernel), the six cuBLAS calls of {@code CpuBlasKernel} and the optimizer's own rule (run by
- * {@link RuleRunner} as axpy/scal/copy on the device). Per step nothing comes back to the host: each
+ * {@link RuleRunner} as axpy/scal/copy on the device). When X and Y do not fit in the device's free memory
+ * they stay on the host ({@link #streamed()}): each batch's rows are gathered on the host (the CPU
+ * kernel's {@link RowGather}, with its helper thread) into page-locked memory and staged to the device on
+ * a second stream, double-buffered, while the previous batch computes: the same batches, the same calls. Per step nothing comes back to the host: each
  * batch's squared error is written by the dot into a device array, read once at the epoch's end together
  * with θ and the optimizer's state ({@link #settle}), so the loop checks the losses then.
  *
@@ -49,11 +53,22 @@ public final class DeviceBlock implements EpochLoop.Block {
     private final int nx;
     private final int m;
     private final int len;
-    private final Device.Mem x;
+    private final int es;
+    private final Device.Mem x; // resident: X and Y whole; streamed: null
     private final Device.Mem y;
     private final Device.Mem order;
-    private final Device.Mem xb;
-    private final Device.Mem yb;
+    private final Device.Mem[] xb = new Device.Mem[2]; // resident: [0] only (the gather's target)
+    private final Device.Mem[] yb = new Device.Mem[2];
+    private final boolean streamed;
+    // streamed: the host side of the staging
+    private final ByteBuffer[] xPinned = new ByteBuffer[2];
+    private final ByteBuffer[] yPinned = new ByteBuffer[2];
+    private final RowGather hostGather;
+    private final ByteBuffer[] xRows;
+    private final ByteBuffer[] yRows;
+    private final int rowsPerChunkX;
+    private final int rowsPerChunkY;
+    private int stageSlot;
     private final Device.Mem r;
     private final Device.Mem ones;
     private final Device.Mem[] slots; // θ, gradient, state…: the rule's operands
@@ -87,13 +102,41 @@ public final class DeviceBlock implements EpochLoop.Block {
         this.rule = new RuleRunner(opt, new DeviceLevel1());
         int b = l.batchSize();
         long n = l.rows();
-        x = dev.alloc(n * nx);
-        y = dev.alloc(n * m);
-        DeviceProbes.upload(dev, whole.x(), x, nx);
-        DeviceProbes.upload(dev, whole.y(), y, m);
-        order = dev.allocInts(n);
-        xb = dev.alloc((long) b * nx);
-        yb = dev.alloc((long) b * m);
+        this.es = dev.doubles() ? 8 : 4;
+        long work = ((2L * b * (nx + m) + (long) b * m + b + (long) len * (2 + rule.stateCount()) + l.batches()) * es);
+        this.streamed = (n * (nx + m) * es + 4 * n + work) > dev.freeBytes() / 10 * 9;
+        if (!streamed) {
+            x = dev.alloc(n * nx);
+            y = dev.alloc(n * m);
+            DeviceProbes.upload(dev, whole.x(), x, nx);
+            DeviceProbes.upload(dev, whole.y(), y, m);
+            order = dev.allocInts(n);
+            xb[0] = dev.alloc((long) b * nx);
+            yb[0] = dev.alloc((long) b * m);
+            hostGather = null;
+            xRows = null;
+            yRows = null;
+            rowsPerChunkX = 0;
+            rowsPerChunkY = 0;
+        } else {
+            x = null;
+            y = null;
+            order = null;
+            INDArray hx = HostMemory.rowContiguousOrCopy(whole.x());
+            INDArray hy = HostMemory.rowContiguousOrCopy(whole.y());
+            rowsPerChunkX = HostMemory.rowsPerChunk(nx * es);
+            rowsPerChunkY = HostMemory.rowsPerChunk(m * es);
+            xRows = HostMemory.rowChunks(hx, nx * es, rowsPerChunkX);
+            yRows = HostMemory.rowChunks(hy, m * es, rowsPerChunkY);
+            for (int s = 0; s < 2; s++) {
+                xb[s] = dev.alloc((long) b * nx);
+                yb[s] = dev.alloc((long) b * m);
+                xPinned[s] = dev.pinned((long) b * nx * es);
+                yPinned[s] = dev.pinned((long) b * m * es);
+            }
+            hostGather = new RowGather(xRows, rowsPerChunkX, nx * es, yRows, rowsPerChunkY, m * es, xPinned, yPinned, b,
+                    new Object[] {hx, hy, xPinned, yPinned});
+        }
         r = dev.alloc((long) b * m);
         ones = dev.alloc(b);
         dev.upload(constant(b, 1.0), ones, 0);
@@ -137,10 +180,15 @@ public final class DeviceBlock implements EpochLoop.Block {
         return theta;
     }
 
+    /** True when X and Y stay on the host and each batch is staged to the device. */
+    public boolean streamed() {
+        return streamed;
+    }
+
     @Override
     public void startEpoch(int epoch, int fromBatch) {
         int[] o = src.order();
-        if (o != null) {
+        if (o != null && !streamed) {
             dev.upload(o, order);
         }
         slot = fromBatch;
@@ -153,11 +201,28 @@ public final class DeviceBlock implements EpochLoop.Block {
         Device.Mem ys = y;
         long xo = (long) batch.start * nx;
         long yo = (long) batch.start * m;
-        if (batch.order != null) {
-            dev.gatherRows(x, nx, order, batch.start, b, xb);
-            dev.gatherRows(y, m, order, batch.start, b, yb);
-            xs = xb;
-            ys = yb;
+        if (streamed) {
+            int d = stageSlot;
+            stageSlot ^= 1;
+            dev.awaitStaged(); // the pinned slots' last copies are done: the host may write them
+            int h;
+            if (batch.order != null) {
+                h = hostGather.gather(batch.order, batch.start, b, b);
+            } else {
+                h = d;
+                copyRows(batch.start, b, h);
+            }
+            dev.stage(xPinned[h], (long) b * nx * es, xb[d], d);
+            dev.stage(yPinned[h], (long) b * m * es, yb[d], d);
+            xs = xb[d];
+            ys = yb[d];
+            xo = 0;
+            yo = 0;
+        } else if (batch.order != null) {
+            dev.gatherRows(x, nx, order, batch.start, b, xb[0]);
+            dev.gatherRows(y, m, order, batch.start, b, yb[0]);
+            xs = xb[0];
+            ys = yb[0];
             xo = 0;
             yo = 0;
         }
@@ -181,6 +246,15 @@ public final class DeviceBlock implements EpochLoop.Block {
         dev.gemv(false, m, b, scale, r, 0, m, ones, 0, 0.0, g, bias);
         sizes[slot++] = b;
         return Double.NaN; // read at the epoch's end (settle)
+    }
+
+    /** Rows start..start+b of X and Y, in order, into pinned slot h. */
+    private void copyRows(int start, int b, int h) {
+        for (int i = 0; i < b; i++) {
+            int row = start + i;
+            xPinned[h].put(i * nx * es, xRows[row / rowsPerChunkX], (row % rowsPerChunkX) * nx * es, nx * es);
+            yPinned[h].put(i * m * es, yRows[row / rowsPerChunkY], (row % rowsPerChunkY) * m * es, m * es);
+        }
     }
 
     @Override

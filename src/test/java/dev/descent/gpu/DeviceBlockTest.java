@@ -133,6 +133,35 @@ class DeviceBlockTest extends SeededTest {
         assertEquals(2 * 32, steps);
     }
 
+    /**
+     * Data larger than the device's free memory stays on the host: each batch is gathered there and staged
+     * (a second stream, double-buffered). The same results as the CPU engine; batch 700 (39 KB of X) runs the
+     * host gather's prefetch on its helper thread.
+     */
+    @ParameterizedTest(name = "batch {0} shuffle={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"32,true", "32,false", "700,true"})
+    void dataLargerThanTheDeviceIsStagedBatchByBatchWithTheSameResults(int batch, boolean shuffle) {
+        Dataset d = new SyntheticData(3000, 7, 2, 0.1, DataType.DOUBLE, 5).generate().data(); // 216 KB of X and Y
+        Trainer.Config c = config(shuffle).withBatchSize(batch).withEpochs(3);
+        List<HostDevice> devs = new ArrayList<>();
+        TrainingResult staged = new Trainer(optimizer("nesterov-keras", 0.02), c.withKernel(KernelKind.CUDA), t -> {
+            HostDevice h = new HostDevice(true, 100_000);
+            devs.add(h);
+            return h;
+        }).train(d, null, LinearModel.zeros(7, 2, DataType.DOUBLE));
+        TrainingResult cpu = onCpu(optimizer("nesterov-keras", 0.02), c, d);
+        double rel = maxRelative(staged.model().stacked(), cpu.model().stacked());
+        assertTrue(rel <= 1e-12, "θ differs from the CPU engine's by " + rel);
+        List<String> calls = devs.get(0).calls;
+        assertEquals(0, calls.stream().filter("gather"::equals).count(), "no device gather: rows come gathered");
+        assertEquals(2, calls.stream().filter("upload"::equals).count(), "only the ones and θ are uploaded whole");
+        int first = calls.indexOf("awaitStaged");
+        assertEquals(List.of("awaitStaged", "stage", "stage", "gemm", "ger", "axpy", "dot", "gemm", "gemv"),
+                calls.subList(first, first + 9));
+        int steps = 3 * ((3000 + batch - 1) / batch);
+        assertEquals(2L * steps, calls.stream().filter("stage"::equals).count());
+    }
+
     @Test
     void inOrderBatchesAreReadInPlaceAndWiderModelsUseGemm() {
         Dataset d = data(DataType.DOUBLE, 3);

@@ -13,13 +13,20 @@ import java.util.List;
  */
 final class HostDevice implements Device {
     private final boolean doubles;
+    private final long freeBytes;
     final List<String> calls = new ArrayList<>();
     int downloads;
     int uploads;
     private boolean closed;
 
     HostDevice(boolean doubles) {
+        this(doubles, 1L << 40);
+    }
+
+    /** A device with {@code freeBytes} of memory free (small: the data is staged batch by batch). */
+    HostDevice(boolean doubles, long freeBytes) {
         this.doubles = doubles;
+        this.freeBytes = freeBytes;
     }
 
     static final class Values extends Mem {
@@ -228,6 +235,41 @@ final class HostDevice implements Device {
             }
             System.arraycopy(values(src), row * width, values(dst), i * width, width);
         }
+    }
+
+    @Override
+    public long freeBytes() {
+        return freeBytes;
+    }
+
+    @Override
+    public ByteBuffer pinned(long bytes) {
+        open();
+        return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public void stage(ByteBuffer src, long bytes, Mem dst, int slot) {
+        calls.add("stage");
+        if (slot != 0 && slot != 1) {
+            throw new AssertionError("stage: slot " + slot);
+        }
+        int es = doubles ? 8 : 4;
+        if (bytes % es != 0 || bytes > src.capacity()) {
+            throw new AssertionError("stage: " + bytes + " bytes from a pinned buffer of " + src.capacity());
+        }
+        ByteBuffer b = src.duplicate().order(ByteOrder.nativeOrder());
+        int n = (int) (bytes / es);
+        in(dst, 0, n, "stage");
+        double[] v = values(dst);
+        for (int i = 0; i < n; i++) {
+            v[i] = doubles ? b.getDouble(i * 8) : b.getFloat(i * 4);
+        }
+    }
+
+    @Override
+    public void awaitStaged() {
+        calls.add("awaitStaged");
     }
 
     @Override

@@ -68,4 +68,20 @@ class CudaDeviceTest {
                 "the same bits run to run on one GPU");
         assertEquals(cpu.history().size(), gpu.history().size());
     }
+
+    @ParameterizedTest(name = "batch {0} shuffle={1}")
+    @CsvSource({"256,true", "256,false", "4096,true"})
+    void onAGpuDataStagedBatchByBatchEqualsTheCpuEngine(int batch, boolean shuffle) {
+        assumeTrue(gpu(), "no NVIDIA GPU (/dev/nvidia0)");
+        Dataset d = new SyntheticData(50_000, 100, 3, 0.1, DataType.DOUBLE, 7).generate().data();
+        Trainer.Config c = Trainer.Config.defaults().withBatchSize(batch).withEpochs(5).withShuffle(shuffle);
+        LinearModel zero = LinearModel.zeros(100, 3, DataType.DOUBLE);
+        TrainingResult staged = new Trainer(Optimizers.create("nesterov-keras", new Schedule.Constant(0.01), 0.9, 0),
+                c.withKernel(KernelKind.CUDA), t -> new SmallDevice(Devices.cuda(t), 1 << 20)).train(d, null, zero);
+        TrainingResult cpu = new Trainer(Optimizers.create("nesterov-keras", new Schedule.Constant(0.01), 0.9, 0),
+                c.withKernel(KernelKind.BLAS)).train(d, null, zero);
+        double rel = maxRelative(staged.model().stacked(), cpu.model().stacked());
+        System.out.printf("staged batch %d shuffle=%s: max relative |θ_gpu − θ_cpu| = %.3g%n", batch, shuffle, rel);
+        assertTrue(rel <= 1e-12, "relative difference " + rel);
+    }
 }
