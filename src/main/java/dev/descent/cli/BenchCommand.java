@@ -136,15 +136,17 @@ final class BenchCommand extends DescentCommand {
                 noShuffle ? "in order" : "shuffled", epochs, warmup, noDl4j ? "DL4J skipped"
                         : "DL4J on " + (dl4jRows == 0 ? "all" : String.format(Locale.ROOT, "%,d", dl4jRows)) + " rows",
                 optimizer.hyperparameters());
-        o.printf(Locale.ROOT, "%5s %4s %6s %-7s %9s %12s %7s %6s %8s %12s %7s %12s %12s%n", "nX", "nY", "batch", "dtype",
-                "s/epoch", "samples/s", "GB/s", "%read", "GFLOP/s", "DL4J /s", "ratio", "read bound", "gather bound");
+        o.printf(Locale.ROOT, "%5s %4s %6s %-7s %9s %12s %7s %6s %8s %12s %7s %12s %12s %12s%n", "nX", "nY", "batch", "dtype",
+                "s/epoch", "samples/s", "GB/s", "%read", "GFLOP/s", "DL4J /s", "ratio", "read bound", "gather bound",
+                "X+Y gather");
         o.flush();
         List<Bench.Cell> cells = new Bench(config, optimizer).run(c -> {
             boolean dl = !Double.isNaN(c.dl4jSeconds());
-            o.printf(Locale.ROOT, "%5d %4d %6d %-7s %9.4f %,12.0f %7.2f %5.0f%% %8.2f %12s %7s %,12.0f %,12.0f%s%n", c.nx(),
+            o.printf(Locale.ROOT, "%5d %4d %6d %-7s %9.4f %,12.0f %7.2f %5.0f%% %8.2f %12s %7s %,12.0f %,12.0f %12s%s%n", c.nx(),
                     c.ny(), c.batch(), DtypeConverter.name(c.dtype()), c.engineSeconds(), c.engineRate(), c.achievedGBs(),
                     100 * c.fractionOfRead(), c.achievedGflops(), dl ? String.format(Locale.ROOT, "%,.0f", c.dl4jRate()) : "-",
                     dl ? String.format(Locale.ROOT, "%.1f×", c.speedRatio()) : "-", c.readBoundRate(), c.gatherBoundRate(),
+                    Double.isNaN(c.gatherXYSeconds()) ? "-" : String.format(Locale.ROOT, "%,.0f", c.gatherXYBoundRate()),
                     c.engineStop() == StopReason.EPOCHS ? "" : "  (" + c.engineStop() + ": lower --lr)");
             o.flush();
         });
@@ -200,6 +202,8 @@ final class BenchCommand extends DescentCommand {
         m.put("read_bound_samples_per_s", c.readBoundRate());
         m.put("gather_probe_seconds", c.gatherSeconds());
         m.put("gather_bound_samples_per_s", c.gatherBoundRate());
+        m.put("gather_xy_probe_seconds", Double.isNaN(c.gatherXYSeconds()) ? "" : c.gatherXYSeconds());
+        m.put("gather_xy_bound_samples_per_s", Double.isNaN(c.gatherXYSeconds()) ? "" : c.gatherXYBoundRate());
         m.put("gemm_probe_gflop_per_s", c.gemmGflops());
         m.put("dl4j_rows", c.dl4jRows());
         m.put("dl4j_seconds_per_epoch", Double.isNaN(c.dl4jSeconds()) ? "" : c.dl4jSeconds());
@@ -226,6 +230,10 @@ final class BenchCommand extends DescentCommand {
             }
             curves.add(new Plots.Curve("bound: one sequential read of X, Y", b, g.stream().mapToDouble(Bench.Cell::readBoundRate).toArray()));
             curves.add(new Plots.Curve("bound: one shuffled gather of X", b, g.stream().mapToDouble(Bench.Cell::gatherBoundRate).toArray()));
+            if (g.stream().noneMatch(c -> Double.isNaN(c.gatherXYSeconds()))) {
+                curves.add(new Plots.Curve("bound: one shuffled gather of X and Y", b,
+                        g.stream().mapToDouble(Bench.Cell::gatherXYBoundRate).toArray()));
+            }
             XYChart chart = Plots.lines("samples/s vs batch size: " + e.getKey(), "batch size (log scale)",
                     "samples/s (log scale)", curves, true, 1);
             chart.getStyler().setXAxisLogarithmic(true);

@@ -70,10 +70,12 @@ public final class Bench {
      *
      * @param readSeconds best sequential read of X and Y (the bandwidth bound of one epoch)
      * @param gatherSeconds best shuffled gather of X's rows at this batch size (the random-access bound)
+     * @param gatherXYSeconds the same with each row's targets (what a shuffled step fetches); NaN on a GPU
      * @param gemmGflops the gemm probe of this dtype
      */
     public record Cell(int nx, int ny, int batch, DataType dtype, long rows, double engineSeconds, StopReason engineStop,
-            long dl4jRows, double dl4jSeconds, double readSeconds, double gatherSeconds, double gemmGflops) {
+            long dl4jRows, double dl4jSeconds, double readSeconds, double gatherSeconds, double gatherXYSeconds,
+            double gemmGflops) {
 
         public int elementBytes() {
             return dtype == DataType.DOUBLE ? 8 : 4;
@@ -124,6 +126,11 @@ public final class Bench {
         public double gatherBoundRate() {
             return rows / gatherSeconds;
         }
+
+        /** Samples/s if an epoch cost one shuffled gather of X's and Y's rows. */
+        public double gatherXYBoundRate() {
+            return rows / gatherXYSeconds;
+        }
     }
 
     private final Config config;
@@ -155,6 +162,8 @@ public final class Bench {
                     Dataset data = new SyntheticData(config.rows(), nx, ny, 0.1, dtype, config.seed()).generate().data();
                     double read;
                     double[] gathers = new double[config.batches().size()];
+                    double[] gathersXY = new double[gathers.length];
+                    java.util.Arrays.fill(gathersXY, Double.NaN);
                     long shuffle = dev.descent.data.Seeds.shuffle(config.seed());
                     if (gpu()) {
                         try (Device dev = devices.apply(dtype)) {
@@ -167,10 +176,12 @@ public final class Bench {
                         for (int i = 0; i < gathers.length; i++) {
                             gathers[i] = MachineProbes.gather(data.x(), config.batches().get(i), shuffle, 3,
                                     MachineProbes.GATHER_THREADS).seconds();
+                            gathersXY[i] = MachineProbes.gather(data.x(), data.y(), config.batches().get(i), shuffle, 3,
+                                    MachineProbes.GATHER_THREADS).seconds();
                         }
                     }
                     for (int i = 0; i < gathers.length; i++) {
-                        Cell c = cell(data, config.batches().get(i), read, gathers[i], gflops);
+                        Cell c = cell(data, config.batches().get(i), read, gathers[i], gathersXY[i], gflops);
                         cells.add(c);
                         sink.accept(c);
                         // DL4J's per-batch arrays live off-heap until the collector finds their wrappers: reclaim
@@ -186,7 +197,7 @@ public final class Bench {
         return cells;
     }
 
-    private Cell cell(Dataset data, int batch, double readSeconds, double gather, double gflops) {
+    private Cell cell(Dataset data, int batch, double readSeconds, double gather, double gatherXY, double gflops) {
         Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, dev.descent.data.Seeds.shuffle(config.seed()),
                 config.kernel(), false);
         LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), dev.descent.data.Seeds.init(config.seed()));
@@ -201,7 +212,7 @@ public final class Bench {
             dl4jSeconds = steadyMedian(ref.train(d, initial, false).history().stream().mapToDouble(Dl4jReference.Epoch::seconds).toArray());
         }
         return new Cell(data.inputs(), data.outputs(), batch, data.dataType(), data.size(), engineSeconds, engine.stop(),
-                dl4jRows, dl4jSeconds, readSeconds, gather, gflops);
+                dl4jRows, dl4jSeconds, readSeconds, gather, gatherXY, gflops);
     }
 
     /** Median epoch seconds after the warm-up epochs (NaN when training stopped before them). */

@@ -78,6 +78,14 @@ public final class MachineProbes {
      * Starting the threads is timed too (tens of microseconds). Not modified.
      */
     public static Probe gather(INDArray a, int batch, long seed, int repeats, int threads) {
+        return gather(a, null, batch, seed, repeats, threads);
+    }
+
+    /**
+     * As {@link #gather(INDArray, int, long, int, int)}, with each row's target row of {@code y} copied too
+     * (first, as the engine's gather does): what a shuffled step must fetch. {@code y}: null for X alone.
+     */
+    public static Probe gather(INDArray a, INDArray y, int batch, long seed, int repeats, int threads) {
         requireCpu();
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -87,8 +95,13 @@ public final class MachineProbes {
         int rowBytes = (int) c.columns() * es;
         int perChunk = HostMemory.rowsPerChunk(rowBytes);
         ByteBuffer[] rows = HostMemory.rowChunks(c, rowBytes, perChunk);
+        INDArray cy = y == null ? null : HostMemory.rowContiguousOrCopy(y);
+        int yRowBytes = cy == null ? 0 : (int) cy.columns() * es;
+        int yPerChunk = cy == null ? 1 : HostMemory.rowsPerChunk(yRowBytes);
+        ByteBuffer[] yRows = cy == null ? null : HostMemory.rowChunks(cy, yRowBytes, yPerChunk);
         int b = (int) Math.min(batch, c.rows());
         INDArray[] bufs = new INDArray[threads];
+        INDArray[] yBufs = new INDArray[threads];
         Runnable[] copiers = new Runnable[threads];
         BatchOrder order = new BatchOrder(c.rows(), b, true, false, seed);
         int[] ord = order.order(); // refilled in place by startEpoch
@@ -96,9 +109,16 @@ public final class MachineProbes {
             bufs[t] = Nd4j.createUninitialized(c.dataType(), b, c.columns());
             ByteBuffer dst = HostMemory.rowChunks(bufs[t], rowBytes, b)[0];
             ByteBuffer[] src = HostMemory.threadViews(rows);
+            yBufs[t] = cy == null ? null : Nd4j.createUninitialized(c.dataType(), b, cy.columns());
+            ByteBuffer yDst = cy == null ? null : HostMemory.rowChunks(yBufs[t], yRowBytes, b)[0];
+            ByteBuffer[] ySrc = cy == null ? null : HostMemory.threadViews(yRows);
             int from = (int) ((long) ord.length * t / threads);
             int to = (int) ((long) ord.length * (t + 1) / threads);
             copiers[t] = () -> {
+                for (int i = from; yDst != null && i < to; i++) {
+                    int row = ord[i];
+                    yDst.put(((i - from) % b) * yRowBytes, ySrc[row / yPerChunk], (row % yPerChunk) * yRowBytes, yRowBytes);
+                }
                 for (int i = from; i < to; i++) {
                     int row = ord[i];
                     dst.put(((i - from) % b) * rowBytes, src[row / perChunk], (row % perChunk) * rowBytes, rowBytes);
@@ -128,9 +148,11 @@ public final class MachineProbes {
         // The arrays were used only through buffers over their memory: keep them alive until here, or the
         // collector may free them (and ND4J their memory) while the copies run.
         java.lang.ref.Reference.reachabilityFence(bufs);
+        java.lang.ref.Reference.reachabilityFence(yBufs);
         java.lang.ref.Reference.reachabilityFence(c);
+        java.lang.ref.Reference.reachabilityFence(cy);
         return new Probe(threads == 1 ? "shuffled row gather" : "shuffled row gather on " + threads + " threads", best,
-                (double) c.rows() * rowBytes);
+                (double) c.rows() * (rowBytes + yRowBytes));
     }
 
     /** Best of {@code repeats} square gemms C ← A·B of order {@code n} in {@code dtype}: 2n³ FLOPs each. */

@@ -13,7 +13,7 @@ class BenchCellTest {
     @Test
     void derivedFiguresByHand() {
         // 1e6 rows of 100 + 1 float32 = 404e6 bytes per epoch; engine 0.5 s, DL4J 1000 rows in 0.01 s.
-        Bench.Cell c = new Bench.Cell(100, 1, 256, DataType.FLOAT, 1_000_000, 0.5, StopReason.EPOCHS, 1000, 0.01, 0.1, 0.2, 50);
+        Bench.Cell c = new Bench.Cell(100, 1, 256, DataType.FLOAT, 1_000_000, 0.5, StopReason.EPOCHS, 1000, 0.01, 0.1, 0.2, 0.25, 50);
         assertEquals(404e6, c.epochBytes(), EXACT);
         assertEquals(2e6, c.engineRate(), EXACT);
         assertEquals(1e5, c.dl4jRate(), EXACT);
@@ -24,6 +24,7 @@ class BenchCellTest {
         assertEquals(0.8, c.achievedGflops(), EXACT); // 4 · 1e6 · 100 · 1 / 0.5 s
         assertEquals(1e7, c.readBoundRate(), EXACT);
         assertEquals(5e6, c.gatherBoundRate(), EXACT);
+        assertEquals(4e6, c.gatherXYBoundRate(), EXACT);
     }
 
     @Test
@@ -34,6 +35,8 @@ class BenchCellTest {
         for (int threads = 1; threads <= 3; threads++) {
             MachineProbes.Probe gather = MachineProbes.gather(a, 64, 1, 2, threads);
             assertEquals(1000 * 50 * 4, gather.work(), EXACT);
+            MachineProbes.Probe xy = MachineProbes.gather(a, a.getColumns(0, 1), 64, 1, 2, threads);
+            assertEquals(1000 * (50 + 2) * 4, xy.work(), EXACT); // with each row's two targets
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MachineProbes.gather(a, 64, 1, 2, 0));
         MachineProbes.Probe gemm = MachineProbes.gemm(64, DataType.DOUBLE, 2);
