@@ -64,7 +64,7 @@ final class TrainCommand extends DataCommand {
     @Option(names = "--chunk-mb", description = "With --stream: megabytes of X and Y per chunk; two chunks are held (default: ${DEFAULT-VALUE}).")
     int chunkMb = 256;
 
-    @Option(names = "--spark", paramLabel = "MASTER", description = "Train on Spark: local[N] or spark://host:port (the Spark build: DESCENT_PROFILE=spark ./descent ...).")
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train on Spark: local[N], spark://host:port, or submit (the master spark-submit sets; the jar of mvn -Pspark,submit package) (the Spark build: DESCENT_PROFILE=spark ./descent ...).")
     String spark;
 
     @Option(names = "--partitions", paramLabel = "P", description = "With --spark: partitions of the data (default: the cluster's default parallelism).")

@@ -32,6 +32,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * ({@code --checkpoint-every K}) and {@code --resume}. Every row trains (no test split).
  */
 public final class SparkTraining {
+    /** {@code --spark submit}: the master that spark-submit set (spark.master), for the jar run by spark-submit. */
+    static final String SUBMIT = "submit";
+
     private SparkTraining() {
     }
 
@@ -60,11 +63,18 @@ public final class SparkTraining {
         Optimizer optimizer = cmd.opt.create();
         cmd.training.kernel();
         boolean bar = cmd.progressBar();
-        Path dir = cmd.runDirectory();
-        Backend backend = Main.header(o);
-        SparkConf conf = new SparkConf().setAppName("descent").setMaster(cmd.spark).set("spark.ui.enabled", "false")
+        SparkConf conf = new SparkConf().setAppName("descent").set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false").set("spark.sql.shuffle.partitions",
                         String.valueOf(cmd.partitions > 0 ? cmd.partitions : 8));
+        if (!cmd.spark.equals(SUBMIT)) {
+            conf.setMaster(cmd.spark);
+        } else if (!conf.contains("spark.master")) {
+            throw new IllegalArgumentException("--spark submit takes the master from spark-submit, and none is set: run the "
+                    + "descent-…-spark.jar with spark-submit --master …, or name the master (--spark local[2], spark://host:port)");
+        }
+        String master = conf.get("spark.master");
+        Path dir = cmd.runDirectory();
+        Backend backend = Main.header(o);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             int p = cmd.partitions > 0 ? cmd.partitions : sc.defaultParallelism();
@@ -73,7 +83,7 @@ public final class SparkTraining {
                     : format.equals("npy") ? ClusterData.npy(data.file, data.format.fileY, p)
                     : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
                             data.file.toString(), format, data.features, data.targets, data.dtype, p);
-            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", cmd.spark, p, cd.describe(),
+            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", master, p, cd.describe(),
                     cd.rows(), cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();
             SparkTrainer trainer = new SparkTrainer(sc, cd);
@@ -84,7 +94,7 @@ public final class SparkTraining {
             summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
             summary.put("data", ordered("source", cd.describe(), "train_rows", cd.rows(), "nx", cd.inputs(), "ny", cd.outputs(),
                     "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed));
-            summary.put("cluster", ordered("master", cmd.spark, "partitions", p));
+            summary.put("cluster", ordered("master", master, "partitions", p));
             summary.put("solver", cmd.solver);
             LinearModel model;
             TrainingResult result = null;

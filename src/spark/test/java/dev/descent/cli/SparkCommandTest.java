@@ -38,6 +38,10 @@ class SparkCommandTest {
                 tmp.resolve("c").toString());
         assertEquals(ExitCodes.BAD_INPUT, s.code());
         assertTrue(s.err().contains("--scale-x is not supported with --spark yet"), s.err());
+        TrainCommandTest.Run u = descent("train", "--spark", "submit", "--solver", "gd", "--out", tmp.resolve("u").toString());
+        assertEquals(ExitCodes.BAD_INPUT, u.code());
+        assertTrue(u.err().contains("--spark submit takes the master from spark-submit, and none is set"), u.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("u")), "no run directory is left");
         Path missing = tmp.resolve("missing.csv");
         TrainCommandTest.Run m = descent("train", "--spark", "local[2]", "--solver", "exact", "--data", missing.toString(), "--target",
                 "y", "--out", tmp.resolve("d").toString());
