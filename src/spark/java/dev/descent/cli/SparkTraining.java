@@ -99,6 +99,7 @@ public final class SparkTraining {
             LinearModel model;
             TrainingResult result = null;
             int code = ExitCodes.OK;
+            String signal = null;
             if (cmd.solver.equals("exact")) {
                 long s0 = System.nanoTime();
                 NormalEquations.Solution lsq = trainer.exact().solution();
@@ -116,8 +117,14 @@ public final class SparkTraining {
                 if (resumeFrom != null) {
                     TrainCommand.sayResuming(o, dir, resumeFrom, config);
                 }
-                result = cmd.solver.equals("gd") ? trainer.gd(optimizer, initial, config, ck, resumeFrom, progress)
-                        : trainer.localSgd(optimizer, initial, config, ck, resumeFrom, progress);
+                try (Interrupts interrupts = Interrupts.install(trainer::requestStop)) {
+                    result = cmd.solver.equals("gd") ? trainer.gd(optimizer, initial, config, ck, resumeFrom, progress)
+                            : trainer.localSgd(optimizer, initial, config, ck, resumeFrom, progress);
+                    signal = interrupts.received();
+                    if (result.stop() == StopReason.INTERRUPTED) {
+                        code = interrupts.exitCode();
+                    }
+                }
                 model = result.model();
                 if (result.stop() == StopReason.DIVERGED) {
                     cmd.err().println("train: " + result.message());
@@ -140,6 +147,9 @@ public final class SparkTraining {
             o.println("wrote " + dir.resolve(RunFiles.SUMMARY) + (result != null ? ", " + RunFiles.HISTORY : "") + " and the model in "
                     + dir.resolve("model"));
             o.flush();
+            if (result != null && result.stop() == StopReason.INTERRUPTED) {
+                cmd.sayInterrupted(cmd.err(), dir, result, signal);
+            }
             return code;
         }
     }

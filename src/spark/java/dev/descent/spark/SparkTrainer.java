@@ -46,6 +46,16 @@ public final class SparkTrainer {
     private final ClusterData data;
     private final JavaRDD<Object> parts;
 
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks the run in progress to stop before its next round, writing a checkpoint of the rounds done when
+     * checkpoints are on; it then ends with {@link StopReason#INTERRUPTED}. Any thread, a signal handler's too.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     public SparkTrainer(JavaSparkContext sc, ClusterData data) {
         this.sc = sc;
         this.data = data;
@@ -102,6 +112,11 @@ public final class SparkTrainer {
         StopReason stop = StopReason.EPOCHS;
         String message = null;
         for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
+            if (stopRequested) {
+                message = interrupted(ck, round, config, theta, opt.state(), history, run);
+                stop = StopReason.INTERRUPTED;
+                break;
+            }
             long t0 = System.nanoTime();
             double[] total = gradientSums(theta);
             double scale = 2.0 / ((double) n * m);
@@ -174,6 +189,11 @@ public final class SparkTrainer {
         StopReason stop = StopReason.EPOCHS;
         String message = null;
         for (int round = from == null ? 0 : from.epochsDone(); round < config.epochs(); round++) {
+            if (stopRequested) {
+                message = interrupted(ck, round, config, theta, new INDArray[0], history, run);
+                stop = StopReason.INTERRUPTED;
+                break;
+            }
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             int r = round;
@@ -222,6 +242,21 @@ public final class SparkTrainer {
         if (ck == null || rounds % ck.every() != 0 || rounds >= config.epochs()) {
             return;
         }
+        save(ck, rounds, theta, state, history, run);
+    }
+
+    /** A stop asked for before round {@code round} (0-based): the checkpoint of the rounds done, and what to say. */
+    private String interrupted(Trainer.Checkpointing ck, int round, Trainer.Config config, INDArray theta, INDArray[] state,
+            List<EpochStats> history, Map<String, Object> run) {
+        stopRequested = false;
+        if (ck != null && round > 0) {
+            save(ck, round, theta, state, history, run);
+        }
+        return String.format(Locale.ROOT, "interrupted after round %d of %d", round, config.epochs());
+    }
+
+    private static void save(Trainer.Checkpointing ck, int rounds, INDArray theta, INDArray[] state, List<EpochStats> history,
+            Map<String, Object> run) {
         Map<String, Object> info = new LinkedHashMap<>(run);
         info.putAll(ck.runInfo());
         try {

@@ -141,6 +141,44 @@ class SparkTrainerTest {
     }
 
     /**
+     * A stop asked for during round 3 (Ctrl-C's handler calls requestStop) ends the run before round 4 with a
+     * checkpoint of the 3 rounds done, although checkpoints were due every 5; resuming it gives the
+     * uninterrupted run's bits.
+     */
+    @Test
+    void aStopBetweenRoundsWritesACheckpointThatResumesToTheUninterruptedBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        LinearModel init = Init.NORMAL.create(6, 2, DataType.DOUBLE, 5);
+        for (String solver : java.util.List.of("gd", "local-sgd")) {
+            SparkTrainer t = new SparkTrainer(sc, DATA);
+            Trainer.Config cfg = (solver.equals("gd") ? Trainer.Config.defaults().withBatchSize(0).withShuffle(false)
+                    : Trainer.Config.defaults().withBatchSize(128)).withEpochs(6).withSeed(3);
+            var opt = new NesterovKeras(new Schedule.Constant(solver.equals("gd") ? 0.1 : 0.01), 0.9);
+            java.nio.file.Path file = tmp.resolve(solver + "-stop.ckpt");
+            var ck = new Trainer.Checkpointing(file, 5, java.util.Map.of());
+            dev.descent.engine.TrainingListener stopAfterThree = new dev.descent.engine.TrainingListener() {
+                @Override
+                public void onEpoch(dev.descent.engine.EpochStats s) {
+                    if (s.epoch() == 2) {
+                        t.requestStop();
+                    }
+                }
+            };
+            TrainingResult stopped = solver.equals("gd") ? t.gd(opt, init, cfg, ck, null, stopAfterThree)
+                    : t.localSgd(opt, init, cfg, ck, null, stopAfterThree);
+            assertEquals(dev.descent.engine.StopReason.INTERRUPTED, stopped.stop(), solver);
+            assertEquals("interrupted after round 3 of 6", stopped.message());
+            assertEquals(3, stopped.history().size());
+            dev.descent.engine.Checkpoint c = dev.descent.engine.Checkpoint.load(file);
+            assertEquals(3, c.epochsDone());
+            TrainingResult whole = solver.equals("gd") ? t.gd(opt, init, cfg) : t.localSgd(opt, init, cfg);
+            TrainingResult resumed = solver.equals("gd") ? t.gd(opt, null, cfg, null, c) : t.localSgd(opt, null, cfg, null, c);
+            assertEquals(dev.descent.engine.StopReason.EPOCHS, whole.stop(), "the stop was taken back after it ended the run");
+            assertArrayEquals(whole.model().stacked().data().asDouble(), resumed.model().stacked().data().asDouble(), 0.0, solver);
+        }
+    }
+
+    /**
      * The same rows as a CSV file and as Parquet, read by Spark's own readers into 3 partitions: gd on them
      * equals full-batch training on one machine, and the partitions are the same on a second read.
      */
