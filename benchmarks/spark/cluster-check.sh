@@ -36,22 +36,6 @@ wait_for "$work/killed.out" "epoch    5/" 120
 pkill -9 -f "CoarseGrainedExecutorBackend.*127.0.0.1" && echo "cluster-check: executor killed during round 5 or 6"
 wait "$driver"
 
-python3 - "$work" <<'PY'
-import math, struct, sys
-work = sys.argv[1]
-def npy(path):  # a float64 or float32 .npy, read without numpy
-    raw = open(path, "rb").read()
-    hlen = struct.unpack("<H", raw[8:10])[0]
-    header = raw[10:10 + hlen].decode()
-    code = "d" if "<f8" in header else "f"
-    data = raw[10 + hlen:]
-    return list(struct.unpack("<%d%s" % (len(data) // struct.calcsize(code), code), data))
-def theta(run):
-    return npy(f"{work}/{run}/model/W.npy") + npy(f"{work}/{run}/model/B.npy")
-c, a, k = theta("cluster"), theta("alone"), theta("killed")
-rel = math.sqrt(sum((x - y) ** 2 for x, y in zip(c, a))) / math.sqrt(sum(y * y for y in a))
-print(f"cluster-check: gd on the cluster vs one machine: relative ||dtheta|| = {rel:.3g} (bound 1e-12)")
-print(f"cluster-check: run with a killed executor equals the undisturbed run bit for bit: {k == c}")
-sys.exit(0 if rel <= 1e-12 and k == c else 1)
-PY
+# gd on the cluster vs one machine, and the run with a killed executor vs the undisturbed one
+python3 benchmarks/spark/theta.py "cluster-check: gd on the cluster vs one machine" "$work/cluster" "$work/alone" "$work/killed"
 echo "cluster-check: passed in $(( $(date +%s) - t0 )) s"

@@ -41,21 +41,6 @@ grep -E "^spark:" "$work/submitted.out"
 DESCENT_PROFILE=spark ./descent train --batch-size 0 --no-shuffle --test-fraction 0 --no-exact "${run[@]}" --out "$work/alone" \
   > "$work/alone.out"
 
-python3 - "$work" <<'PY'
-import math, struct, sys
-work = sys.argv[1]
-def npy(path):
-    raw = open(path, "rb").read()
-    hlen = struct.unpack("<H", raw[8:10])[0]
-    header = raw[10:10 + hlen].decode()
-    code = "d" if "<f8" in header else "f"
-    data = raw[10 + hlen:]
-    return list(struct.unpack("<%d%s" % (len(data) // struct.calcsize(code), code), data))
-def theta(run):
-    return npy(f"{work}/{run}/model/W.npy") + npy(f"{work}/{run}/model/B.npy")
-s, a = theta("submitted"), theta("alone")
-rel = math.sqrt(sum((x - y) ** 2 for x, y in zip(s, a))) / math.sqrt(sum(y * y for y in a))
-print(f"submit-check: spark-submit on Spark's jars alone vs one machine: relative ||dtheta|| = {rel:.3g} (bound 1e-12)")
-sys.exit(0 if rel <= 1e-12 else 1)
-PY
+python3 benchmarks/spark/theta.py "submit-check: spark-submit on Spark's jars alone vs one machine" "$work/submitted" \
+  "$work/alone"
 echo "submit-check: passed in $(( $(date +%s) - t0 )) s"
