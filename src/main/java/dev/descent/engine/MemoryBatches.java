@@ -38,8 +38,13 @@ public final class MemoryBatches implements Batches {
     @Override
     public Batch batch(int k) {
         batch.start = k * order.batchSize();
-        batch.size = order.size(k);
+        batch.size = size(k);
         return batch;
+    }
+
+    /** Rows in batch k of an epoch. */
+    public int size(int k) {
+        return order.size(k);
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * X and Y are copied to the device once; each epoch's shuffled order once per epoch; a step is the gather
  * (descent's kernel), the six cuBLAS calls of {@code CpuBlasKernel} and the optimizer's own rule (run by
  * {@link RuleRunner} as axpy/scal/copy on the device). When X and Y do not fit in the device's free memory
- * they stay on the host ({@link #streamed()}): each batch's rows are gathered on the host (the CPU
+ * they stay on the host: each batch's rows are gathered on the host (the CPU
  * kernel's {@link RowGather}, with its helper thread) into page-locked memory and staged to the device on
  * a second stream, double-buffered, while the previous batch computes: the same batches, the same calls. Per step nothing comes back to the host: each
  * batch's squared error is written by the dot into a device array, read once at the epoch's end together
@@ -73,7 +73,6 @@ public final class DeviceBlock implements EpochLoop.Block {
     private final Device.Mem ones;
     private final Device.Mem[] slots; // θ, gradient, state…: the rule's operands
     private final Device.Mem losses; // squared error of each batch of the epoch
-    private final int[] sizes;
     private final double[] thetaBuf;
     private int slot; // the next batch's index in the epoch
     private boolean fresh;
@@ -108,8 +107,8 @@ public final class DeviceBlock implements EpochLoop.Block {
         if (!streamed) {
             x = dev.alloc(n * nx);
             y = dev.alloc(n * m);
-            DeviceProbes.upload(dev, whole.x(), x, nx);
-            DeviceProbes.upload(dev, whole.y(), y, m);
+            uploadRows(dev, whole.x(), x, nx);
+            uploadRows(dev, whole.y(), y, m);
             order = dev.allocInts(n);
             xb[0] = dev.alloc((long) b * nx);
             yb[0] = dev.alloc((long) b * m);
@@ -155,16 +154,26 @@ public final class DeviceBlock implements EpochLoop.Block {
         }
         this.fresh = state == null || steps == 0;
         losses = dev.alloc(l.batches());
-        sizes = new int[l.batches()];
         thetaBuf = new double[len];
     }
 
+    /** A row-major array's rows into device memory, chunk by chunk (an array may pass 2 GiB). */
+    static void uploadRows(Device dev, INDArray a, Device.Mem to, int width) {
+        INDArray c = HostMemory.rowContiguousOrCopy(a);
+        int es = dev.doubles() ? 8 : 4;
+        long offset = 0;
+        for (ByteBuffer chunk : HostMemory.rowChunks(c, width * es, HostMemory.rowsPerChunk(width * es))) {
+            dev.upload(chunk, to, offset);
+            offset += chunk.remaining() / es;
+        }
+    }
+
     private ByteBuffer bytes(INDArray a) {
-        return HostMemory.rowChunks(a.reshape('c', 1, a.length()), (int) a.length() * (dev.doubles() ? 8 : 4), 1)[0];
+        return HostMemory.rowChunks(a.reshape('c', 1, a.length()), (int) a.length() * es, 1)[0];
     }
 
     private ByteBuffer constant(int count, double v) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(count * (dev.doubles() ? 8 : 4)).order(ByteOrder.nativeOrder());
+        ByteBuffer buf = ByteBuffer.allocateDirect(count * es).order(ByteOrder.nativeOrder());
         for (int i = 0; i < count; i++) {
             if (dev.doubles()) {
                 buf.putDouble(v);
@@ -178,11 +187,6 @@ public final class DeviceBlock implements EpochLoop.Block {
     @Override
     public INDArray theta() {
         return theta;
-    }
-
-    /** True when X and Y stay on the host and each batch is staged to the device. */
-    public boolean streamed() {
-        return streamed;
     }
 
     @Override
@@ -244,7 +248,7 @@ public final class DeviceBlock implements EpochLoop.Block {
             dev.gemm(false, true, m, nx, b, scale, r, 0, m, xs, xo, nx, 0.0, g, 0, m);
         }
         dev.gemv(false, m, b, scale, r, 0, m, ones, 0, 0.0, g, bias);
-        sizes[slot++] = b;
+        slot++;
         return Double.NaN; // read at the epoch's end (settle)
     }
 
@@ -268,7 +272,7 @@ public final class DeviceBlock implements EpochLoop.Block {
         double[] mse = new double[to - from];
         dev.download(losses, from, mse);
         for (int k = from; k < to; k++) {
-            mse[k - from] /= (double) sizes[k] * m;
+            mse[k - from] /= (double) src.size(k) * m;
         }
         copyBack(slots[Level1.THETA], theta);
         for (int i = 0; i < stateHost.length; i++) {

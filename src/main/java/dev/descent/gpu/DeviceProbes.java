@@ -2,8 +2,6 @@ package dev.descent.gpu;
 
 import dev.descent.data.BatchOrder;
 import dev.descent.data.Dataset;
-import dev.descent.host.HostMemory;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -29,8 +27,8 @@ public final class DeviceProbes {
         int ny = data.outputs();
         Device.Mem x = dev.alloc(n * nx);
         Device.Mem y = dev.alloc(n * ny);
-        upload(dev, data.x(), x, nx);
-        upload(dev, data.y(), y, ny);
+        DeviceBlock.uploadRows(dev, data.x(), x, nx);
+        DeviceBlock.uploadRows(dev, data.y(), y, ny);
         Device.Mem sink = dev.alloc(2);
         double read = Double.POSITIVE_INFINITY;
         for (int r = 0; r < repeats; r++) {
@@ -65,17 +63,6 @@ public final class DeviceProbes {
         for (long s = 0; s < m.length; s += CHUNK) {
             int len = (int) Math.min(CHUNK, m.length - s);
             dev.dot(len, m, s, m, s, sink, slot);
-        }
-    }
-
-    /** Copies a row-major array to the device, chunk by chunk. */
-    static void upload(Device dev, org.nd4j.linalg.api.ndarray.INDArray a, Device.Mem to, int width) {
-        org.nd4j.linalg.api.ndarray.INDArray c = HostMemory.rowContiguousOrCopy(a);
-        int es = dev.doubles() ? 8 : 4;
-        long offset = 0;
-        for (ByteBuffer chunk : HostMemory.rowChunks(c, width * es, HostMemory.rowsPerChunk(width * es))) {
-            dev.upload(chunk, to, offset);
-            offset += chunk.remaining() / es;
         }
     }
 }
