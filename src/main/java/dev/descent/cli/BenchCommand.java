@@ -118,12 +118,8 @@ final class BenchCommand extends DescentCommand {
             throw new IllegalArgumentException("bench measures host-memory probes beside the engine: it needs the CPU backend "
                     + "(on CUDA use train/compare, which synchronise before reading the clock)");
         }
-        String gpuName = null;
-        if (gpu) { // opened once before anything is written: without a GPU the bench stops here, in one line
-            try (dev.descent.gpu.Device d = dev.descent.gpu.Devices.cuda(dtypes.get(0))) {
-                gpuName = d.describe();
-            }
-        }
+        // opened once before anything is written: without a GPU the bench stops here, in one line
+        String gpuName = gpu ? dev.descent.gpu.Devices.describe(dtypes.get(0)) : null;
         Path dir = output.create("bench");
         Backend backend = Main.header(o);
         Map<String, Object> machine = machine(backend);

@@ -59,12 +59,8 @@ final class CompareCommand extends DataCommand {
             training.config(data.seed, data.syntheticTrainRows()); // batch size against the known row count
         }
         training.init(); // a bad --init is refused before any work
-        String gpu = null;
-        if (training.kernel() == dev.descent.engine.KernelKind.CUDA) { // without a GPU: one line, nothing written
-            try (dev.descent.gpu.Device d = dev.descent.gpu.Devices.cuda(data.dtype)) {
-                gpu = d.describe();
-            }
-        }
+        // without a GPU: one line, nothing written
+        String gpu = training.kernel() == dev.descent.engine.KernelKind.CUDA ? dev.descent.gpu.Devices.describe(data.dtype) : null;
         Path dir = output.create("compare");
 
         Backend backend = Main.header(o);

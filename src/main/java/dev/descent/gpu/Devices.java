@@ -12,6 +12,18 @@ public final class Devices {
     }
 
     /**
+     * Opens the CUDA device, says what it is and closes it: the check a command makes before it writes
+     * anything, when the device itself is opened later (by each training run).
+     *
+     * @throws IllegalArgumentException as {@link #cuda}
+     */
+    public static String describe(DataType dtype) {
+        try (Device d = cuda(dtype)) {
+            return d.describe();
+        }
+    }
+
+    /**
      * The first CUDA device, computing in {@code dtype}.
      *
      * @throws IllegalArgumentException when this build has no CUDA code, or no device can be opened (one line: why)
