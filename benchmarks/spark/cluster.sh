@@ -2,6 +2,8 @@
 # from the Maven jars alone (the Spark build of descent). Sets cp (the classpath), opens (Spark's JVM
 # flags), work (a scratch folder), port (the master's); cluster_start CORES starts them and stops them at exit.
 export DESCENT_PROFILE=spark
+# the master, the worker and the executors it starts load OpenBLAS with the launcher's settings
+source "$root/bin/descent-env.sh"
 ./descent --help > /dev/null    # builds the Spark build once
 cp="$root/target/descent-0.1.0.jar:$(cat "$root/target/classpath-spark.txt")"
 opens=()

@@ -72,6 +72,12 @@ public final class SparkTraining {
             throw new IllegalArgumentException("--spark submit takes the master from spark-submit, and none is set: run the "
                     + "descent-…-spark.jar with spark-submit --master …, or name the master (--spark local[2], spark://host:port)");
         }
+        // Executors load OpenBLAS with the driver's kernel choice (bin/descent-env.sh: Haswell's on AVX-512 CPUs,
+        // whose own kernels are wrong in ND4J's OpenBLAS 0.3.19), unless the job's configuration names one.
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        if (coreType != null && !coreType.isEmpty() && !conf.contains("spark.executorEnv.OPENBLAS_CORETYPE")) {
+            conf.setExecutorEnv("OPENBLAS_CORETYPE", coreType);
+        }
         String master = conf.get("spark.master");
         Path dir = cmd.runDirectory();
         Backend backend = Main.header(o);
