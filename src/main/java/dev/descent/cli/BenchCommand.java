@@ -55,6 +55,9 @@ final class BenchCommand extends DescentCommand {
     @Option(names = "--dl4j-rows", description = "Rows DL4J trains on (a prefix; its per-step cost does not depend on N); 0 = all (default: ${DEFAULT-VALUE}).")
     long dl4jRows = 0;
 
+    @Option(names = "--no-plots", description = "Write no figure (bench.png): bench.csv and bench.json only.")
+    boolean noPlots;
+
     @Option(names = "--no-dl4j", description = "Skip DL4J.")
     boolean noDl4j;
 
@@ -166,8 +169,12 @@ final class BenchCommand extends DescentCommand {
         json.put("cells", table);
         RunFiles.writeJson(dir.resolve("bench.json"), json);
         RunFiles.writeTable(dir.resolve("bench.csv"), table);
-        Plots.savePngStack(charts(cells), dir.resolve("bench.png"));
-        o.println("wrote " + dir.resolve("bench.csv") + ", bench.json and bench.png");
+        if (noPlots) {
+            o.println("wrote " + dir.resolve("bench.csv") + " and bench.json");
+        } else {
+            Plots.savePngStack(charts(cells), dir.resolve("bench.png"));
+            o.println("wrote " + dir.resolve("bench.csv") + ", bench.json and bench.png");
+        }
         o.flush();
         return ExitCodes.OK;
     }

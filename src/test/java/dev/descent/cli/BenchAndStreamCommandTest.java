@@ -2,6 +2,7 @@ package dev.descent.cli;
 
 import static dev.descent.cli.TrainCommandTest.descent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,12 @@ class BenchAndStreamCommandTest extends SeededTest {
         assertEquals(5, csv.size());
         assertTrue(csv.get(0).startsWith("nx,ny,batch,dtype,rows,engine_seconds_per_epoch"), csv.get(0));
         assertTrue(Files.size(out.resolve("bench.png")) > 1000);
+        Path plain = tmp.resolve("no-plots");
+        var q = descent("bench", "--rows", "2000", "--nx", "4", "--batch-size", "64", "--epochs", "2", "--no-dl4j", "--no-plots",
+                "--out", plain.toString());
+        assertEquals(0, q.code(), q.err());
+        assertTrue(Files.exists(plain.resolve("bench.csv")) && Files.exists(plain.resolve("bench.json")));
+        assertFalse(Files.exists(plain.resolve("bench.png")), "--no-plots writes no figure");
         bad(descent("bench", "--batch-size", "0", "--out", tmp.resolve("b2").toString()), "--batch-size");
         bad(descent("bench", "--rows", "100", "--batch-size", "200", "--out", tmp.resolve("b3").toString()), "exceeds --rows 100");
         bad(descent("bench", "--no-dl4j", "--dl4j-rows", "10", "--out", tmp.resolve("b4").toString()), "exclude each other");
