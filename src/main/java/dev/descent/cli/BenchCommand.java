@@ -182,8 +182,10 @@ final class BenchCommand extends DescentCommand {
     private static String gemmLine(List<Bench.Cell> cells) {
         Map<String, String> byType = new LinkedHashMap<>();
         for (Bench.Cell c : cells) {
-            byType.put(DtypeConverter.name(c.dtype()), String.format(Locale.ROOT, "%.1f GFLOP/s %s", c.gemmGflops(),
-                    DtypeConverter.name(c.dtype())));
+            // the probe is the CPU's; a GPU run has none (NaN)
+            byType.put(DtypeConverter.name(c.dtype()), Double.isNaN(c.gemmGflops())
+                    ? "not run with --kernel cuda"
+                    : String.format(Locale.ROOT, "%.1f GFLOP/s %s", c.gemmGflops(), DtypeConverter.name(c.dtype())));
         }
         return String.join(", ", byType.values());
     }

@@ -32,6 +32,9 @@ final class CompareCommand extends DataCommand {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
+    @Option(names = "--no-plots", description = "Write no figure (compare.png): compare.json only.")
+    boolean noPlots;
+
     @Option(names = "--repeat", description = "Train each side K times; times are medians (default: ${DEFAULT-VALUE}).")
     int repeat = 1;
 
@@ -92,7 +95,7 @@ final class CompareCommand extends DataCommand {
         o.println(r.verdict());
 
         write(dir, r, optimizer, config, prepared, backend);
-        o.println("wrote " + dir.resolve("compare.json") + " and compare.png");
+        o.println("wrote " + dir.resolve("compare.json") + (noPlots ? "" : " and compare.png"));
         o.flush();
         return Boolean.FALSE.equals(r.parity()) ? ExitCodes.PARITY_FAILED : ExitCodes.OK;
     }
@@ -124,6 +127,9 @@ final class CompareCommand extends DataCommand {
         json.put("parity", r.parity());
         json.put("verdict", r.verdict());
         RunFiles.writeJson(dir.resolve("compare.json"), json);
+        if (noPlots) {
+            return;
+        }
 
         double[] ep = r.rows().stream().mapToDouble(row -> row.epoch() + 1).toArray();
         String title = String.format(Locale.ROOT, "engine vs DL4J: %s, %s, batch %d, N=%,d, nX=%d, nY=%d",

@@ -2,6 +2,7 @@ package dev.descent.cli;
 
 import static dev.descent.cli.TrainCommandTest.descent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +50,14 @@ class CompareCommandTest extends SeededTest {
         JsonNode j = RunFiles.json().readTree(tmp.resolve("compare.json").toFile());
         assertTrue(j.at("/parity").isNull());
         assertTrue(Files.exists(tmp.resolve("compare.png")));
+    }
+
+    @Test
+    void noPlotsWritesTheJsonAlone() throws Exception {
+        TrainCommandTest.Run r = compare("--no-plots");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(tmp.resolve("compare.json")));
+        assertFalse(Files.exists(tmp.resolve("compare.png")), "--no-plots writes no figure");
     }
 
     @Test
