@@ -33,8 +33,9 @@ import org.bytedeco.javacpp.SizeTPointer;
  * reduced-precision shortcuts in float32). cuBLAS gives the same bits for the same calls on the same
  * architecture and number of multiprocessors; not across GPU models.
  *
- * <p><b>This class has never run on a GPU</b>: no GPU was available where it was written. What ran is its
- * NVRTC half (CI compiles {@code kernels.cu} for sm_90) and its error path on a machine without a GPU.
+ * <p>Ran on an NVIDIA H200 with CUDA 13.0's libraries (the gpu13 build; docs/gpu.md); the CUDA 12 build
+ * and other GPUs have not run. CI compiles {@code kernels.cu} for sm_90 with NVRTC and checks the error
+ * path on a machine without a GPU.
  */
 public final class CudaDevice implements Device {
     /** The CUDA major version of the presets this is built against (the runtime libraries it loads). */

@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The cuBLAS device. On a machine with an NVIDIA GPU (benchmarks/gpu/check.sh) it trains against the CPU
- * engine; without one, opening it must say why in one line. <b>The GPU half has never run</b>: no GPU was
- * available where it was written.
+ * engine; without one, opening it must say why in one line. The GPU half passed on an NVIDIA H200
+ * (benchmarks/gpu/results/NVIDIA-H200/tests.txt: float64 within 1.5e-16 relative).
  */
 class CudaDeviceTest {
     private static boolean gpu() {
