@@ -38,6 +38,8 @@ final class LeastSquaresCheck {
         long gramStart = System.nanoTime();
         if (required) {
             normal = NormalEquations.of(train.x(), train.y());
+        } else if (!skip && dev.descent.host.OpenBlasKernels.problem() != null) {
+            o.println("least-squares comparison skipped: " + dev.descent.host.OpenBlasKernels.problem());
         } else if (!skip) {
             long need = NormalEquations.bytesNeeded(train.inputs(), train.outputs());
             if (need <= MemoryBudget.availableBytes()) {

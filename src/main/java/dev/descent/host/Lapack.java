@@ -47,6 +47,7 @@ public final class Lapack {
      * Not for use while another thread calls OpenBLAS.
      */
     public static <T> T onAllCores(java.util.function.Supplier<T> work) {
+        OpenBlasKernels.requireSoundLapack();
         int before = openblas_nolapack.blas_get_num_threads();
         int all = Runtime.getRuntime().availableProcessors();
         if (before >= all || before < 1) {
@@ -168,6 +169,7 @@ public final class Lapack {
      * economic one (dgeqrf, dorgqr), as scipy's {@code qr(..., mode='economic')} computes it. a: overwritten.
      */
     public static void orthonormalize(double[][] a) {
+        OpenBlasKernels.requireSoundLapack();
         int m = a.length;
         int n = a[0].length;
         try (DoublePointer p = new DoublePointer((long) m * n); DoublePointer tau = new DoublePointer(Math.min(m, n))) {
