@@ -38,6 +38,16 @@ public final class SparkTraining {
     private SparkTraining() {
     }
 
+    /**
+     * --data as written: Spark reads any Hadoop path (hdfs://namenode:8020/…, s3a://bucket/…), which a
+     * java.nio Path would fold into hdfs:/namenode… .
+     */
+    private static String location(picocli.CommandLine.ParseResult parsed, DataOptions data) {
+        var option = parsed.matchedOption("--data");
+        String written = option == null || option.stringValues().isEmpty() ? null : option.stringValues().get(0);
+        return written != null && RunIdentity.remote(written) ? written : data.file.toString();
+    }
+
     public static int run(TrainCommand cmd, dev.descent.engine.Checkpoint resumeFrom) throws IOException {
         PrintWriter o = cmd.out();
         var parsed = cmd.spec.commandLine().getParseResult();
@@ -88,7 +98,7 @@ public final class SparkTraining {
                     ? ClusterData.synthetic(data.rows, data.nx, data.ny, data.noise, data.dtype, Seeds.data(data.seed), p)
                     : format.equals("npy") ? ClusterData.npy(data.file, data.format.fileY, p)
                     : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
-                            data.file.toString(), format, data.features, data.targets, data.dtype, p);
+                            location(parsed, data), format, data.features, data.targets, data.dtype, p);
             o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", master, p, cd.describe(),
                     cd.rows(), cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();
