@@ -88,6 +88,10 @@ public final class SparkTraining {
         if (coreType != null && !coreType.isEmpty() && !conf.contains("spark.executorEnv.OPENBLAS_CORETYPE")) {
             conf.setExecutorEnv("OPENBLAS_CORETYPE", coreType);
         }
+        if ("npy".equals(format) && RunIdentity.remote(location(parsed, data))) {
+            throw new IllegalArgumentException("--spark reads .npy files from a path every executor can open as a file (local"
+                    + " or shared), not " + location(parsed, data) + "; for hdfs: or s3a: data use CSV or Parquet");
+        }
         String master = conf.get("spark.master");
         Path dir = cmd.runDirectory();
         Backend backend = Main.header(o);

@@ -265,6 +265,12 @@ public abstract class ClusterData implements Serializable {
             if (e instanceof org.apache.spark.sql.AnalysisException) {
                 throw new IllegalArgumentException(path + ": Spark's " + format + " reader cannot read it: " + e.getMessage(), e);
             }
+            String missing = missingFileSystem(e);
+            if (missing != null) {
+                throw new IllegalArgumentException(path + ": this Spark has no Hadoop file system for it (" + missing
+                        + " is not on the classpath; for s3a: add hadoop-aws of Spark's Hadoop version and its AWS SDK,"
+                        + " e.g. spark-submit --packages org.apache.hadoop:hadoop-aws:<version>)", e);
+            }
             throw e;
         }
         List<String> all = List.of(df.columns());
@@ -371,5 +377,21 @@ public abstract class ClusterData implements Serializable {
             var y = Nd4j.createFromArray(b.y()).reshape(b.rows(), ny).castTo(dataType()).dup('c');
             return new Dataset(x, y);
         }
+    }
+
+    /** The Hadoop FileSystem class that {@code e} says is missing (Hadoop wraps its ClassNotFoundException), or null. */
+    private static String missingFileSystem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("ClassNotFoundException: Class ") && m.contains("FileSystem")) {
+                int from = m.indexOf("Class ") + 6;
+                int to = m.indexOf(' ', from);
+                return to < 0 ? m.substring(from) : m.substring(from, to);
+            }
+            if (t instanceof ClassNotFoundException && m != null && m.contains("FileSystem")) {
+                return m.replace("Class ", "").replace(" not found", "");
+            }
+        }
+        return null;
     }
 }

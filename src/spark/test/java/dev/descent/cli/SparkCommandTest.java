@@ -54,6 +54,17 @@ class SparkCommandTest {
                 "--target", "y", "--partitions", "1", "--out", tmp.resolve("e").toString());
         assertEquals(ExitCodes.BAD_INPUT, t.code(), t.err());
         assertTrue(t.err().contains("an empty or non-numeric value in column 1"), t.err());
+        // an s3a:// path goes to Spark as written; without hadoop-aws on the classpath Spark says so, in one line
+        TrainCommandTest.Run s3 = descent("train", "--spark", "local[2]", "--solver", "exact", "--data",
+                "s3a://descent-no-such-bucket/rows.csv", "--target", "y", "--out", tmp.resolve("f").toString());
+        assertEquals(ExitCodes.BAD_INPUT, s3.code(), s3.err());
+        assertTrue(s3.err().startsWith("train: s3a://descent-no-such-bucket/rows.csv: this Spark has no Hadoop file system for it"
+                + " (org.apache.hadoop.fs.s3a.S3AFileSystem is not on the classpath; for s3a: add hadoop-aws"), s3.err());
+        assertEquals(1, s3.err().strip().lines().count(), s3.err());
+        TrainCommandTest.Run npy = descent("train", "--spark", "local[2]", "--solver", "gd", "--data", "hdfs://nn:8020/x.npy",
+                "--data-y", "y.npy", "--out", tmp.resolve("g").toString());
+        assertEquals(ExitCodes.BAD_INPUT, npy.code(), npy.err());
+        assertTrue(npy.err().contains("not hdfs://nn:8020/x.npy; for hdfs: or s3a: data use CSV or Parquet"), npy.err());
     }
 
     @Test
