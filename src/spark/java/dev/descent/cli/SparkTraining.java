@@ -70,6 +70,10 @@ public final class SparkTraining {
             throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, a .csv or .parquet file or folder"
                     + " (with --target), or synthetic data (--rows, --nx, --ny); got " + data.file);
         }
+        if ("npy".equals(format) && RunIdentity.remote(location(parsed, data))) {
+            throw new IllegalArgumentException("--spark reads .npy files from a path every executor can open as a file (local"
+                    + " or shared), not " + location(parsed, data) + "; for hdfs: or s3a: data use CSV or Parquet");
+        }
         Optimizer optimizer = cmd.opt.create();
         cmd.training.kernel();
         boolean bar = cmd.progressBar();
@@ -87,10 +91,6 @@ public final class SparkTraining {
         String coreType = System.getenv("OPENBLAS_CORETYPE");
         if (coreType != null && !coreType.isEmpty() && !conf.contains("spark.executorEnv.OPENBLAS_CORETYPE")) {
             conf.setExecutorEnv("OPENBLAS_CORETYPE", coreType);
-        }
-        if ("npy".equals(format) && RunIdentity.remote(location(parsed, data))) {
-            throw new IllegalArgumentException("--spark reads .npy files from a path every executor can open as a file (local"
-                    + " or shared), not " + location(parsed, data) + "; for hdfs: or s3a: data use CSV or Parquet");
         }
         String master = conf.get("spark.master");
         Path dir = cmd.runDirectory();

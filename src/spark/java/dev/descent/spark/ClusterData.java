@@ -383,8 +383,9 @@ public abstract class ClusterData implements Serializable {
     private static String missingFileSystem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            if (m != null && m.contains("ClassNotFoundException: Class ") && m.contains("FileSystem")) {
-                int from = m.indexOf("Class ") + 6;
+            String marker = "ClassNotFoundException: Class ";
+            if (m != null && m.contains(marker) && m.contains("FileSystem")) {
+                int from = m.indexOf(marker) + marker.length();
                 int to = m.indexOf(' ', from);
                 return to < 0 ? m.substring(from) : m.substring(from, to);
             }
