@@ -45,6 +45,8 @@ public final class Lapack {
      * training kernel runs its small per-batch products on one thread (faster there); the O(d³) dense
      * routines here gain from all of them (dsyrk at d = 2,001: 18 GFLOP/s on one core, 31 on two).
      * Not for use while another thread calls OpenBLAS.
+     *
+     * @throws IllegalArgumentException when OpenBLAS runs kernels whose LAPACK results are wrong ({@link OpenBlasKernels})
      */
     public static <T> T onAllCores(java.util.function.Supplier<T> work) {
         OpenBlasKernels.requireSoundLapack();
