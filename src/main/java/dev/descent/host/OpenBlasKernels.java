@@ -13,7 +13,7 @@ import java.util.Locale;
  * once, when it loads, from {@code OPENBLAS_CORETYPE} or the CPU: on Intel CPUs with AVX-512 it picks the
  * wrong ones. {@code ./descent} (bin/descent-env.sh) sets Haswell's there; a JVM started another way is
  * told so before it computes anything with LAPACK (least squares, eigenvalues, make_regression's QR).
- * Training itself (gemv/gemm) gave the same float64 results under Haswell's and SkylakeX's kernels.
+ * Training itself (gemv/gemm) gave the same results to the printed digits under Haswell's and SkylakeX's kernels.
  */
 public final class OpenBlasKernels {
     private static final String PROBLEM = lapackProblem(System.getenv("OPENBLAS_CORETYPE"), cpuinfo());
