@@ -66,11 +66,10 @@ done
 export LD_LIBRARY_PATH=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export DESCENT_PROFILE=$profile
 say "profile: $profile (CUDA $major libraries from $libs)"
-if [[ -n "${DESCENT_BUNDLE:-}" ]]; then    # what the presets' JNI libraries would not find
-  ldd "$DESCENT_BUNDLE"/cp/cuda-*-linux-x86_64/org/bytedeco/cuda/linux-x86_64/*.so 2>&1 | grep -E "^/|not found" | tee -a "$log" || true
-fi
 plots=()
 if [[ -n "${DESCENT_BUNDLE:-}" ]]; then
+  # what the presets' JNI libraries would not find
+  ldd "$DESCENT_BUNDLE"/cp/cuda-*-linux-x86_64/org/bytedeco/cuda/linux-x86_64/*.so 2>&1 | grep -E "^/|not found" | tee -a "$log" || true
   descent() { "$DESCENT_BUNDLE/run" dev.descent.cli.Main "$@"; }
   # the bundle's Java runtime has no java.desktop, so no figures
   "$DESCENT_BUNDLE/jre/bin/java" --list-modules | grep -q '^java.desktop@' || plots=(--no-plots)

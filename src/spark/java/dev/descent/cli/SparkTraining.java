@@ -70,9 +70,10 @@ public final class SparkTraining {
             throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, a .csv or .parquet file or folder"
                     + " (with --target), or synthetic data (--rows, --nx, --ny); got " + data.file);
         }
-        if ("npy".equals(format) && RunIdentity.remote(location(parsed, data))) {
+        String location = data.file == null ? null : location(parsed, data);
+        if ("npy".equals(format) && RunIdentity.remote(location)) {
             throw new IllegalArgumentException("--spark reads .npy files from a path every executor can open as a file (local"
-                    + " or shared), not " + location(parsed, data) + "; for hdfs: or s3a: data use CSV or Parquet");
+                    + " or shared), not " + location + "; for hdfs: or s3a: data use CSV or Parquet");
         }
         Optimizer optimizer = cmd.opt.create();
         cmd.training.kernel();
@@ -102,7 +103,7 @@ public final class SparkTraining {
                     ? ClusterData.synthetic(data.rows, data.nx, data.ny, data.noise, data.dtype, Seeds.data(data.seed), p)
                     : format.equals("npy") ? ClusterData.npy(data.file, data.format.fileY, p)
                     : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
-                            location(parsed, data), format, data.features, data.targets, data.dtype, p);
+                            location, format, data.features, data.targets, data.dtype, p);
             o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", master, p, cd.describe(),
                     cd.rows(), cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();

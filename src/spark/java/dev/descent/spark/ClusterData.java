@@ -379,16 +379,13 @@ public abstract class ClusterData implements Serializable {
         }
     }
 
-    /** The Hadoop FileSystem class that {@code e} says is missing (Hadoop wraps its ClassNotFoundException), or null. */
+    /**
+     * The Hadoop FileSystem class that {@code e} says is missing, or null: Hadoop wraps the
+     * ClassNotFoundException ("Class org.apache.hadoop.fs.s3a.S3AFileSystem not found") in a RuntimeException.
+     */
     private static String missingFileSystem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            String marker = "ClassNotFoundException: Class ";
-            if (m != null && m.contains(marker) && m.contains("FileSystem")) {
-                int from = m.indexOf(marker) + marker.length();
-                int to = m.indexOf(' ', from);
-                return to < 0 ? m.substring(from) : m.substring(from, to);
-            }
             if (t instanceof ClassNotFoundException && m != null && m.contains("FileSystem")) {
                 return m.replace("Class ", "").replace(" not found", "");
             }
