@@ -65,6 +65,10 @@ final class BenchCommand extends DescentCommand {
             + "an NVIDIA GPU, the gpu build; the bounds are then the GPU's own read and gather) (default: ${DEFAULT-VALUE}).")
     String kernel = "auto";
 
+    @Option(names = "--threads", paramLabel = "T", description = "Threads the engine splits each batch over (train's --threads)"
+            + " (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
     @Option(names = "--seed", description = "Seed of the data (seed), the shuffle (seed+2) (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -110,13 +114,19 @@ final class BenchCommand extends DescentCommand {
             throw new IllegalArgumentException("--no-dl4j and --dl4j-rows exclude each other");
         }
         check();
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("--threads must be 1..1024, got " + threads);
+        }
         boolean gpu = switch (kernel) {
             case "auto" -> false;
             case "cuda" -> true;
             default -> throw new IllegalArgumentException("--kernel must be auto or cuda, got '" + kernel + "'");
         };
+        if (gpu && threads > 1) {
+            throw new IllegalArgumentException("--threads " + threads + " needs the CPU's kernel; --kernel cuda runs each batch on the GPU");
+        }
         Bench.Config config = new Bench.Config(rows, nxs, nys, batches, dtypes, epochs, warmup, !noShuffle,
-                noDl4j ? -1 : dl4jRows, seed, gpu ? KernelKind.CUDA : KernelKind.AUTO);
+                noDl4j ? -1 : dl4jRows, seed, gpu ? KernelKind.CUDA : KernelKind.AUTO, threads);
         if (!HostMemory.cpuBackend()) {
             throw new IllegalArgumentException("bench measures host-memory probes beside the engine: it needs the CPU backend "
                     + "(on CUDA use train/compare, which synchronise before reading the clock)");
@@ -131,10 +141,10 @@ final class BenchCommand extends DescentCommand {
             machine.put("gpu", gpuName);
             o.println("GPU: " + gpuName + "; bounds: the GPU's own read of X and Y and gather of X (kernel cuda)");
         }
-        o.printf(Locale.ROOT, "N=%,d  %s  epochs %d (%d warm-up, median of the rest)  %s  optimizer %s%n", rows,
+        o.printf(Locale.ROOT, "N=%,d  %s  epochs %d (%d warm-up, median of the rest)  %s  optimizer %s%s%n", rows,
                 noShuffle ? "in order" : "shuffled", epochs, warmup, noDl4j ? "DL4J skipped"
                         : "DL4J on " + (dl4jRows == 0 ? "all" : String.format(Locale.ROOT, "%,d", dl4jRows)) + " rows",
-                optimizer.hyperparameters());
+                optimizer.hyperparameters(), threads > 1 ? "  engine: " + threads + " threads a batch" : "");
         o.printf(Locale.ROOT, "%5s %4s %6s %-7s %9s %12s %7s %6s %8s %12s %7s %12s %12s %12s%n", "nX", "nY", "batch", "dtype",
                 "s/epoch", "samples/s", "GB/s", "%read", "GFLOP/s", "DL4J /s", "ratio", "read bound", "gather bound",
                 "X+Y gather");
@@ -164,6 +174,7 @@ final class BenchCommand extends DescentCommand {
         json.put("shuffle", !noShuffle);
         json.put("epochs", epochs);
         json.put("warmup_epochs", warmup);
+        json.put("threads", threads);
         json.put("optimizer", optimizer.hyperparameters());
         json.put("peak_rss_bytes", peak);
         json.put("cells", table);

@@ -144,7 +144,8 @@ final class StreamTraining {
             o.printf(Locale.ROOT, "optimizer: %s  batch=%d  epochs=%d  shuffle=%s  tol=%s  kernel=%s%n", optimizer.hyperparameters(),
                     config.batchSize(), config.epochs(), config.shuffle() ? "chunks and rows within chunks" : "false",
                     config.tolerance() == 0 ? "off" : config.tolerance() + " on " + config.stopRule().describe(),
-                    config.kernel().resolve().name().toLowerCase(Locale.ROOT));
+                    config.kernel().resolve().name().toLowerCase(Locale.ROOT)
+                    + (config.threads() > 1 ? ", " + config.threads() + " threads a batch" : ""));
             if (scaled) {
                 o.println("scaling x: " + scalers[0] + ", y: " + scalers[1] + "; epoch losses and history.csv are in scaled units,"
                         + " the final MSE in the files' units");

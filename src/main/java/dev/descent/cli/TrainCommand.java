@@ -82,6 +82,10 @@ final class TrainCommand extends DataCommand {
         }
         this.resuming = resumeFrom != null;
         if (spark != null) {
+            if (training.threads() > 1) {
+                throw new IllegalArgumentException("--threads is for one machine; with --spark each partition's task runs on"
+                        + " one core (use more partitions)");
+            }
             return ClusterRun.run(this, resumeFrom);
         }
         if (stream) {
@@ -97,6 +101,7 @@ final class TrainCommand extends DataCommand {
         }
         training.init();
         var kernelKind = training.kernel();
+        training.threads();
         if (!solver.equals("sgd") && !solver.equals("exact")) {
             throw new IllegalArgumentException("--solver must be sgd or exact, got '" + solver + "'");
         }
@@ -131,7 +136,8 @@ final class TrainCommand extends DataCommand {
                 optimizer.hyperparameters(), config.batchSize() == 0 ? "full (" + d.train().size() + ")" : String.valueOf(config.batchSize()),
                 config.epochs(), config.shuffle(), config.dropLast(), config.tolerance() == 0 ? "off"
                 : config.tolerance() + " on " + config.stopRule().describe(),
-                training.describeInit(), kernelKind.resolve().name().toLowerCase(Locale.ROOT));
+                training.describeInit(), kernelKind.resolve().name().toLowerCase(Locale.ROOT)
+                + (config.threads() > 1 ? ", " + config.threads() + " threads a batch" : ""));
         if (d.scaled()) {
             o.println("epoch losses, history.csv and loss.png are in scaled units; the final MSE is in original units");
         }

@@ -157,6 +157,11 @@ final class TrainingOptions {
     @Option(names = "--kernel", paramLabel = "auto|blas|nd4j|cuda", description = "Gradient kernel: blas (CPU, OpenBLAS direct), nd4j (any backend), cuda (cuBLAS on an NVIDIA GPU; the gpu build) (default: ${DEFAULT-VALUE}).")
     String kernel = "auto";
 
+    @Option(names = "--threads", paramLabel = "T", description = "Threads each batch is split over (blas kernel): each gathers"
+            + " and multiplies its share and the partial gradients are added in a fixed order, so a given T gives the same"
+            + " bits run to run (another T differs in the last bits). 1: one thread and a gather helper (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
     @Option(names = "--divergence-factor", description = "Diverged when the epoch loss exceeds this × the first batch loss (default: ${DEFAULT-VALUE}).")
     double divergenceFactor = 1e6;
 
@@ -166,7 +171,18 @@ final class TrainingOptions {
             throw new IllegalArgumentException("--batch-size " + batchSize + " exceeds the " + trainRows + " training rows");
         }
         return new Trainer.Config(batchSize, epochs, !noShuffle, dropLast, tolerance, divergenceFactor, dev.descent.data.Seeds.shuffle(dataSeed),
-                kernel(), true, stopRule());
+                kernel(), true, stopRule(), threads());
+    }
+
+    int threads() {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("--threads must be 1..1024, got " + threads);
+        }
+        if (threads > 1 && kernel().resolve() != KernelKind.BLAS) {
+            throw new IllegalArgumentException("--threads " + threads + " needs the blas kernel; --kernel "
+                    + kernel().resolve().name().toLowerCase(java.util.Locale.ROOT) + " runs each batch on one thread");
+        }
+        return threads;
     }
 
     /** The keyword kind (a file, or --init-w/--init-b, count as zeros here: only {@link #initial} reads them). */

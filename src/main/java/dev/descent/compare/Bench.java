@@ -37,9 +37,16 @@ public final class Bench {
      * @param dl4jRows rows DL4J trains on (a prefix of the same data; its per-step cost does not depend on N),
      *     0 for all, −1 to skip DL4J
      * @param kernel the engine's kernel; with {@link KernelKind#CUDA} the bounds are the GPU's ({@link DeviceProbes})
+     * @param threads threads the engine splits each batch over ({@link Trainer.Config#threads()})
      */
     public record Config(long rows, List<Integer> nxs, List<Integer> nys, List<Integer> batches, List<DataType> dtypes,
-            int epochs, int warmupEpochs, boolean shuffle, long dl4jRows, long seed, KernelKind kernel) {
+            int epochs, int warmupEpochs, boolean shuffle, long dl4jRows, long seed, KernelKind kernel, int threads) {
+
+        /** The engine on one thread a batch (and its gather helper). */
+        public Config(long rows, List<Integer> nxs, List<Integer> nys, List<Integer> batches, List<DataType> dtypes,
+                int epochs, int warmupEpochs, boolean shuffle, long dl4jRows, long seed, KernelKind kernel) {
+            this(rows, nxs, nys, batches, dtypes, epochs, warmupEpochs, shuffle, dl4jRows, seed, kernel, 1);
+        }
 
         public Config {
             nxs = List.copyOf(nxs);
@@ -199,7 +206,7 @@ public final class Bench {
 
     private Cell cell(Dataset data, int batch, double readSeconds, double gather, double gatherXY, double gflops) {
         Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, dev.descent.data.Seeds.shuffle(config.seed()),
-                config.kernel(), false);
+                config.kernel(), false, Trainer.StopRule.EPOCH_LOSS, config.threads());
         LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), dev.descent.data.Seeds.init(config.seed()));
         TrainingResult engine = new Trainer(optimizer, tc, devices).train(data, null, initial);
         double engineSeconds = steadyMedian(engine.history().stream().mapToDouble(EpochStats::seconds).toArray());

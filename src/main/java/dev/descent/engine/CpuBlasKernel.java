@@ -36,6 +36,7 @@ final class CpuBlasKernel implements TiledKernel {
     private final long n;
     private final int maxBatch;
     private final int block; // rows per block of a batch (see gradient)
+    private final boolean helper; // shuffled rows may be gathered ahead on RowGather's helper thread
 
     private final INDArray[] xb = new INDArray[2]; // slotRows×nX gather buffers (two slots: see RowGather)
     private final INDArray[] yb = new INDArray[2]; // slotRows×m gathered targets
@@ -67,14 +68,19 @@ final class CpuBlasKernel implements TiledKernel {
     private final Bound boundGrad = new Bound("gradient");
 
     CpuBlasKernel(Dataset data, int maxBatch) {
-        this(data, maxBatch, 1);
+        this(data, maxBatch, 1, true);
+    }
+
+    CpuBlasKernel(Dataset data, int maxBatch, int tile) {
+        this(data, maxBatch, tile, true);
     }
 
     /**
      * A kernel for {@code tile} models trained side by side on the same batches: θ is (nX+1)×(tile·m),
-     * model k owning columns k·m..k·m+m−1; one gemm per batch serves them all.
+     * model k owning columns k·m..k·m+m−1; one gemm per batch serves them all. Without {@code helper} a
+     * shuffled batch is gathered on the calling thread alone, batch by batch (a {@link ThreadedKernel}'s share).
      */
-    CpuBlasKernel(Dataset data, int maxBatch, int tile) {
+    CpuBlasKernel(Dataset data, int maxBatch, int tile, boolean helper) {
         if (tile < 1) {
             throw new IllegalArgumentException("tile must be >= 1, got " + tile);
         }
@@ -97,7 +103,9 @@ final class CpuBlasKernel implements TiledKernel {
 
         DataType t = data.dataType();
         this.xRowBytes = nx * es;
-        this.slotRows = (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.GROUP_BYTES + xRowBytes - 1) / xRowBytes);
+        this.helper = helper;
+        this.slotRows = helper ? (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.GROUP_BYTES + xRowBytes - 1) / xRowBytes)
+                : maxBatch;
         ByteBuffer[] xbBytes = new ByteBuffer[2];
         ByteBuffer[] ybBytes = new ByteBuffer[2];
         for (int s = 0; s < 2; s++) {
@@ -112,7 +120,7 @@ final class CpuBlasKernel implements TiledKernel {
         }
         this.groupRows = new int[slotRows];
         this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, slotRows,
-                new Object[] {xb, yb, x, y});
+                helper, new Object[] {xb, yb, x, y});
         this.r = Nd4j.zeros(t, maxBatch, mt);
         this.ones = Nd4j.ones(t, maxBatch);
         this.rBytes = HostMemory.rowChunks(r, mt * es, maxBatch)[0];
@@ -155,9 +163,17 @@ final class CpuBlasKernel implements TiledKernel {
 
     @Override
     public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad, double[] columnSums) {
+        return share(theta, order, start, b, grad, columnSums, 2.0 / ((double) b * m)) / ((double) b * mt);
+    }
+
+    /**
+     * The gradient's terms from rows {@code order[start..start+b)} (or {@code start..start+b}) with the factor
+     * {@code scale} (2/(b·m) of the whole batch) written into {@code grad}; returns their Σ r². The whole of
+     * {@link #gradient} when the batch is all of it; one thread's share in a {@link ThreadedKernel}.
+     */
+    double share(INDArray theta, int[] order, int start, int b, INDArray grad, double[] columnSums, double scale) {
         boundTheta.to(theta);
         boundGrad.to(grad);
-        double scale = 2.0 / ((double) b * m);
         double sq = 0;
         // A large batch is done in blocks of rows small enough to stay in L2 between the forward and the
         // backward product (and, shuffled, to be gathered one block ahead); the gradient accumulates.
@@ -183,7 +199,7 @@ final class CpuBlasKernel implements TiledKernel {
             // gB = (2/(b·m)) · rᵀ·1
             blas.gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, boundGrad.b);
         }
-        return sq / ((double) b * mt);
+        return sq;
     }
 
     @Override
@@ -243,7 +259,7 @@ final class CpuBlasKernel implements TiledKernel {
             xView.position((long) start * nx);
             return xView;
         }
-        if ((long) b * xRowBytes < Tuning.PREFETCH_MIN_BYTES) {
+        if (helper && (long) b * xRowBytes < Tuning.PREFETCH_MIN_BYTES) {
             return loadGrouped(order, start, b);
         }
         groupEnd = -1; // the slots are about to be overwritten

@@ -119,9 +119,8 @@ public final class EpochLoop {
         m.put("drop_last", config.dropLast());
         m.put("seed", config.seed());
         m.put("tolerance", config.tolerance());
-        if (config.stopRule() != Trainer.StopRule.EPOCH_LOSS) { // recorded only when not the default: older checkpoints match
-            m.put("stop_rule", config.stopRule().name());
-        }
+        m.put("stop_rule", config.stopRule().name()); // older checkpoints lack the next two: see Trainer.requireSameRun
+        m.put("threads", config.threads()); // the threads a batch is split over change the bits
         m.put("train_rows", l.rows());
         m.put("inputs", l.inputs());
         m.put("outputs", l.outputs());

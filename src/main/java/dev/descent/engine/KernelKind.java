@@ -26,17 +26,40 @@ public enum KernelKind {
 
     /** A kernel over {@code data} for batches of up to {@code maxBatch} rows. */
     public GradientKernel create(Dataset data, int maxBatch) {
+        return create(data, maxBatch, 1);
+    }
+
+    /**
+     * A kernel over {@code data} for batches of up to {@code maxBatch} rows, each split over {@code threads}
+     * threads ({@link ThreadedKernel}; the blas kernel only): 1 is the one-thread kernel with its gather helper.
+     */
+    public GradientKernel create(Dataset data, int maxBatch, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (threads > 1) {
+            if (resolve() != BLAS) {
+                throw new IllegalArgumentException("more than one thread per batch needs the blas kernel, not "
+                        + resolve().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            requireCpuBackend();
+            return new ThreadedKernel(data, maxBatch, threads);
+        }
         return switch (resolve()) {
             case BLAS -> {
-                if (!HostMemory.cpuBackend()) {
-                    throw new IllegalArgumentException("the blas kernel needs the CPU backend; this is "
-                            + Nd4j.getBackend().getClass().getSimpleName());
-                }
+                requireCpuBackend();
                 yield new CpuBlasKernel(data, maxBatch);
             }
             case ND4J -> new Nd4jKernel(data, maxBatch);
             case CUDA -> BLAS.create(data, maxBatch);
             case AUTO -> throw new AssertionError("resolved above");
         };
+    }
+
+    private static void requireCpuBackend() {
+        if (!HostMemory.cpuBackend()) {
+            throw new IllegalArgumentException("the blas kernel needs the CPU backend; this is "
+                    + Nd4j.getBackend().getClass().getSimpleName());
+        }
     }
 }

@@ -26,15 +26,16 @@ public final class ModelBlock implements EpochLoop.Block {
     /**
      * @param theta the starting θ (c-ordered, the data's dtype): stepped in place
      * @param state the optimizer state to restore (after {@code steps} steps), or null for a fresh one
+     * @param threads threads each batch is split over ({@link KernelKind#create(Dataset, int, int)})
      * @param explain on divergence, compute the data's critical learning rate for the message (data in memory only)
      */
     public ModelBlock(Optimizer optimizer, INDArray theta, INDArray[] state, long steps, Batches src, KernelKind kind,
-            boolean explain) {
+            int threads, boolean explain) {
         this.theta = theta;
         List<Dataset> buffers = src.buffers();
         this.kernels = new GradientKernel[buffers.size()];
         for (int i = 0; i < kernels.length; i++) {
-            kernels[i] = kind.create(buffers.get(i), src.layout().batchSize());
+            kernels[i] = kind.create(buffers.get(i), src.layout().batchSize(), threads);
         }
         this.grad = Nd4j.zeros(src.layout().dataType(), theta.rows(), theta.columns());
         this.gradMemory = HostMemory.cpuBackend() ? new HostMemory.Flat(grad) : null;

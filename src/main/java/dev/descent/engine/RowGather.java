@@ -62,16 +62,18 @@ public final class RowGather implements Runnable {
     /**
      * @param xRows X's rows in chunks of {@code xPerChunk} rows ({@code HostMemory.rowChunks}); likewise Y
      * @param xSlots, ySlots the two slots rows are copied into, each room for {@code maxBatch} rows
+     * @param helper whether batches large enough may be fetched ahead on a helper thread; without, every
+     *     gather copies on the calling thread
      * @param slotArrays whatever owns the slots' memory, held as long as the gather lives
      */
     public RowGather(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
-            ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch, Object slotArrays) {
+            ByteBuffer[] xSlots, ByteBuffer[] ySlots, int maxBatch, boolean helper, Object slotArrays) {
         this.mine = new Copier(xRows, xPerChunk, xRowBytes, yRows, yPerChunk, yRowBytes, xSlots, ySlots);
         this.helpers = new Copier(HostMemory.threadViews(xRows), xPerChunk, xRowBytes, HostMemory.threadViews(yRows),
                 yPerChunk, yRowBytes, HostMemory.threadViews(xSlots), HostMemory.threadViews(ySlots));
         this.xRowBytes = xRowBytes;
         this.chunk = Math.max(1, Tuning.GATHER_CHUNK_BYTES / xRowBytes);
-        this.prefetch = (long) maxBatch * xRowBytes >= Tuning.PREFETCH_MIN_BYTES;
+        this.prefetch = helper && (long) maxBatch * xRowBytes >= Tuning.PREFETCH_MIN_BYTES;
         this.slotArrays = slotArrays;
     }
 

@@ -98,7 +98,7 @@ public final class StreamTrainer {
                 Trainer.checkResume(c, optimizer, loop, batches, config);
             }
             ModelBlock block = new ModelBlock(optimizer, theta, c == null ? null : c.optimizerState(), c == null ? 0 : c.steps(),
-                    batches, kind, false);
+                    batches, kind, config.threads(), false);
             EpochLoop.Evaluation eval = testBatches == null ? EpochLoop.Evaluation.NONE
                     : new EpochLoop.Evaluation(th -> testBatches.mse(th, kind), test.rows());
             return loop.run(batches, block, eval, c == null ? EpochLoop.Start.fresh() : EpochLoop.Start.of(c), ck, listeners);

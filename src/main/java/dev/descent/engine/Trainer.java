@@ -31,9 +31,11 @@ public final class Trainer {
      * @param seed seeds the shuffle
      * @param kernel which gradient kernel
      * @param explainDivergence on divergence, compute the data's critical learning rate for the message
+     * @param threads threads each batch is split over (blas kernel; {@link ThreadedKernel}); 1 for one thread and its
+     *     gather helper. Part of a run's bits
      */
     public record Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance,
-            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence, StopRule stopRule)
+            double divergenceFactor, long seed, KernelKind kernel, boolean explainDivergence, StopRule stopRule, int threads)
             implements java.io.Serializable {
 
         /** With the default stop rule: |Δ mean batch loss| between epochs. */
@@ -41,6 +43,12 @@ public final class Trainer {
                 long seed, KernelKind kernel, boolean explainDivergence) {
             this(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence,
                     StopRule.EPOCH_LOSS);
+        }
+
+        /** One thread per batch (and its gather helper). */
+        public Config(int batchSize, int epochs, boolean shuffle, boolean dropLast, double tolerance, double divergenceFactor,
+                long seed, KernelKind kernel, boolean explainDivergence, StopRule stopRule) {
+            this(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule, 1);
         }
 
         public Config {
@@ -58,6 +66,13 @@ public final class Trainer {
             }
             Objects.requireNonNull(kernel, "kernel");
             Objects.requireNonNull(stopRule, "stopRule");
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            if (threads > 1 && kernel.resolve() != KernelKind.BLAS) {
+                throw new IllegalArgumentException("more than one thread per batch needs the blas kernel, not "
+                        + kernel.resolve().name().toLowerCase(Locale.ROOT));
+            }
         }
 
         /** Batch 32, 10 epochs, shuffled, partial batch kept, no tolerance, factor 1e6, seed 42, AUTO kernel. */
@@ -66,39 +81,43 @@ public final class Trainer {
         }
 
         public Config withBatchSize(int b) {
-            return new Config(b, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
+            return new Config(b, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withEpochs(int e) {
-            return new Config(batchSize, e, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
+            return new Config(batchSize, e, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withShuffle(boolean s) {
-            return new Config(batchSize, epochs, s, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
+            return new Config(batchSize, epochs, s, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withDropLast(boolean d) {
-            return new Config(batchSize, epochs, shuffle, d, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule);
+            return new Config(batchSize, epochs, shuffle, d, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withTolerance(double t) {
-            return new Config(batchSize, epochs, shuffle, dropLast, t, divergenceFactor, seed, kernel, explainDivergence, stopRule);
+            return new Config(batchSize, epochs, shuffle, dropLast, t, divergenceFactor, seed, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withSeed(long s) {
-            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, s, kernel, explainDivergence, stopRule);
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, s, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withStopRule(StopRule r) {
-            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, r);
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, r, threads);
         }
 
         public Config withDivergenceFactor(double f) {
-            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, f, seed, kernel, explainDivergence, stopRule);
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, f, seed, kernel, explainDivergence, stopRule, threads);
         }
 
         public Config withKernel(KernelKind k) {
-            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence, stopRule);
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, k, explainDivergence, stopRule, threads);
+        }
+
+        public Config withThreads(int t) {
+            return new Config(batchSize, epochs, shuffle, dropLast, tolerance, divergenceFactor, seed, kernel, explainDivergence, stopRule, t);
         }
 
         /**
@@ -244,14 +263,15 @@ public final class Trainer {
         KernelKind kind = config.kernel().resolve();
         EpochLoop.Evaluation eval = EpochLoop.Evaluation.NONE;
         if (test != null) {
-            GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.layout().batchSize(), Tuning.EVAL_BATCH)));
+            GradientKernel k = kind.create(test, (int) Math.min(test.size(), Math.max(src.layout().batchSize(), Tuning.EVAL_BATCH)),
+                    config.threads());
             eval = new EpochLoop.Evaluation(k::mse, test.size());
         }
         INDArray[] state = c == null ? null : c.optimizerState();
         long steps = c == null ? 0 : c.steps();
         EpochLoop.Start start = c == null ? EpochLoop.Start.fresh() : EpochLoop.Start.of(c);
         if (kind != KernelKind.CUDA) {
-            ModelBlock block = new ModelBlock(optimizer, theta, state, steps, src, kind, config.explainDivergence());
+            ModelBlock block = new ModelBlock(optimizer, theta, state, steps, src, kind, config.threads(), config.explainDivergence());
             return loop.run(src, block, eval, start, ck, listeners);
         }
         try (Device dev = devices.apply(train.dataType())) {
@@ -272,13 +292,17 @@ public final class Trainer {
         requireSameRun(c, loop.describe(optimizer.copy().hyperparameters().toString(), src), config.epochs(), "epoch");
     }
 
+    /** Entries that checkpoints of older versions lack, with the value those runs had. */
+    private static final java.util.Map<String, Object> LATER_ENTRIES = java.util.Map.of("stop_rule", StopRule.EPOCH_LOSS.name(),
+            "threads", 1);
+
     /**
      * Refuses a checkpoint whose record differs from {@code mine} in any entry (compared as {@link #canonical}
      * text) or that is past this run's last {@code unit} ("epoch", "round").
      */
     public static void requireSameRun(Checkpoint c, java.util.Map<String, Object> mine, int epochs, String unit) {
         for (var e : mine.entrySet()) {
-            Object theirs = c.describe().get(e.getKey());
+            Object theirs = c.describe().containsKey(e.getKey()) ? c.describe().get(e.getKey()) : LATER_ENTRIES.get(e.getKey());
             if (!canonical(e.getValue()).equals(canonical(theirs))) {
                 throw new IllegalArgumentException("the checkpoint was written by a run with " + e.getKey() + " = " + theirs
                         + ", this run has " + e.getValue());

@@ -133,7 +133,7 @@ public final class DeviceBlock implements EpochLoop.Block {
                 xPinned[s] = dev.pinned((long) b * nx * es);
                 yPinned[s] = dev.pinned((long) b * m * es);
             }
-            hostGather = new RowGather(xRows, rowsPerChunkX, nx * es, yRows, rowsPerChunkY, m * es, xPinned, yPinned, b,
+            hostGather = new RowGather(xRows, rowsPerChunkX, nx * es, yRows, rowsPerChunkY, m * es, xPinned, yPinned, b, true,
                     new Object[] {hx, hy, xPinned, yPinned});
         }
         r = dev.alloc((long) b * m);

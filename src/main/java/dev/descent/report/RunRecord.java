@@ -52,6 +52,7 @@ public final class RunRecord {
         m.put("tolerance", c.tolerance());
         m.put("shuffle_seed", c.seed());
         m.put("kernel", c.kernel().resolve().name().toLowerCase(Locale.ROOT));
+        m.put("threads", c.threads());
         m.put("stop", r.stop().name().toLowerCase(Locale.ROOT));
         if (r.message() != null) {
             m.put("message", r.message());

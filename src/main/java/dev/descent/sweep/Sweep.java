@@ -41,6 +41,9 @@ public final class Sweep {
         if (config.kernel() == dev.descent.engine.KernelKind.CUDA) {
             throw new IllegalArgumentException("a sweep's grid trains on the CPU; --kernel cuda trains one model (train, compare)");
         }
+        if (config.threads() > 1) {
+            throw new IllegalArgumentException("a sweep's grid trains on one thread a batch; --threads is for train and compare");
+        }
         this.optimizer = optimizer;
         this.shape = Objects.requireNonNull(shape);
         this.dampening = dampening;

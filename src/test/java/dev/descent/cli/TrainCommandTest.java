@@ -1,5 +1,6 @@
 package dev.descent.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -203,5 +204,31 @@ class TrainCommandTest extends SeededTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--spark needs the Spark build of descent: DESCENT_PROFILE=spark ./descent train --spark local[2]"),
                 r.err());
+    }
+
+    /** --threads T: said in the header and recorded; the same bits twice; refused in one line where it cannot apply. */
+    @Test
+    void threadsSplitEachBatchAndAreCheckedInOneLine() throws Exception {
+        Run r = descent(train("--threads", "3", "--batch-size", "64"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("kernel=blas, 3 threads a batch"), r.out());
+        JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());
+        assertEquals(3, s.at("/training/threads").asInt());
+        byte[] w = Files.readAllBytes(tmp.resolve("run/model/W.npy"));
+        Run again = descent(train("--threads", "3", "--batch-size", "64", "--out", tmp.resolve("again").toString()));
+        assertEquals(0, again.code(), again.err());
+        assertArrayEquals(w, Files.readAllBytes(tmp.resolve("again/model/W.npy")));
+        for (String[] bad : new String[][] {
+            {"--threads", "0", "--out", tmp.resolve("t0").toString()},
+            {"--threads", "2", "--kernel", "nd4j", "--out", tmp.resolve("t1").toString()}}) {
+            Run b = descent(train(bad));
+            assertEquals(ExitCodes.BAD_INPUT, b.code(), b.out());
+            assertEquals(1, b.err().strip().lines().count(), b.err());
+            assertTrue(b.err().contains("--threads"), b.err());
+            assertTrue(Files.notExists(Path.of(bad[bad.length - 1])), "nothing written for " + String.join(" ", bad));
+        }
+        Run sweep = descent("sweep", "--rows", "500", "--nx", "2", "--threads", "2", "--out", tmp.resolve("sw").toString());
+        assertEquals(ExitCodes.BAD_INPUT, sweep.code(), sweep.out());
+        assertTrue(sweep.err().contains("--threads is for train and compare"), sweep.err());
     }
 }

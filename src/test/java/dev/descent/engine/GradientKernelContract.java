@@ -23,6 +23,11 @@ abstract class GradientKernelContract extends SeededTest {
 
     abstract KernelKind kind();
 
+    /** The kernel under test over {@code d}, for batches of up to {@code maxBatch} rows. */
+    GradientKernel create(Dataset d, int maxBatch) {
+        return kind().create(d, maxBatch);
+    }
+
     private static Dataset data(long n, int nx, int ny, DataType t, long seed) {
         return new SyntheticData(n, nx, ny, 0.5, t, seed).generate().data();
     }
@@ -42,7 +47,7 @@ abstract class GradientKernelContract extends SeededTest {
     void gradientMatchesFiniteDifferences(int n, int ny, int batch, boolean shuffled) {
         int nx = 4;
         Dataset d = data(n, nx, ny, DataType.DOUBLE, 7);
-        GradientKernel k = kind().create(d, batch);
+        GradientKernel k = create(d, batch);
         INDArray theta = Nd4j.randn(DataType.DOUBLE, nx + 1, ny);
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, nx + 1, ny);
         int[] order = new int[n];
@@ -79,7 +84,7 @@ abstract class GradientKernelContract extends SeededTest {
     void residualIsRoundedInDl4jOrder(int ny, boolean shuffled) {
         INDArray x = Nd4j.ones(DataType.FLOAT, 1, 1);
         INDArray y = Nd4j.valueArrayOf(new long[] {1, ny}, 99999992f);
-        GradientKernel k = kind().create(new Dataset(x, y), 1);
+        GradientKernel k = create(new Dataset(x, y), 1);
         INDArray theta = Nd4j.zeros(DataType.FLOAT, 2, ny);
         theta.getRow(0).assign(1e8f);
         theta.getRow(1).assign(4f);
@@ -96,7 +101,7 @@ abstract class GradientKernelContract extends SeededTest {
     @Test
     void mseOverWholeSetEqualsPlainComputation() {
         Dataset d = data(101, 3, 2, DataType.DOUBLE, 11);
-        GradientKernel k = kind().create(d, 16);
+        GradientKernel k = create(d, 16);
         INDArray theta = Nd4j.randn(DataType.DOUBLE, 4, 2);
         int[] all = new int[101];
         for (int i = 0; i < all.length; i++) {
@@ -113,8 +118,8 @@ abstract class GradientKernelContract extends SeededTest {
         INDArray th32 = th64.castTo(DataType.FLOAT);
         INDArray g64 = Nd4j.zeros(DataType.DOUBLE, 6, 2);
         INDArray g32 = Nd4j.zeros(DataType.FLOAT, 6, 2);
-        double l64 = kind().create(d64, 32).gradient(th64, null, 32, 32, g64);
-        double l32 = kind().create(d32, 32).gradient(th32, null, 32, 32, g32);
+        double l64 = create(d64, 32).gradient(th64, null, 32, 32, g64);
+        double l32 = create(d32, 32).gradient(th32, null, 32, 32, g32);
         assertEquals(l64, l32, ROUNDING_F32 * l64);
         double maxRel = g64.sub(g32.castTo(DataType.DOUBLE)).norm2Number().doubleValue() / g64.norm2Number().doubleValue();
         assertTrue(maxRel < ROUNDING_F32, "float32 gradient relative error " + maxRel);
@@ -129,8 +134,8 @@ abstract class GradientKernelContract extends SeededTest {
         INDArray g1 = Nd4j.zeros(DataType.DOUBLE, 4, 1);
         INDArray g2 = Nd4j.zeros(DataType.DOUBLE, 4, 1);
         int[] order = {29, 3, 17, 0, 8, 21, 12, 5, 26, 1};
-        double l1 = kind().create(tail, 10).gradient(theta, order, 0, 10, g1);
-        double l2 = kind().create(copy, 10).gradient(theta, order, 0, 10, g2);
+        double l1 = create(tail, 10).gradient(theta, order, 0, 10, g1);
+        double l2 = create(copy, 10).gradient(theta, order, 0, 10, g2);
         assertEquals(l2, l1, 0.0);
         assertEquals(g2, g1);
     }
@@ -140,7 +145,7 @@ abstract class GradientKernelContract extends SeededTest {
         Dataset d = data(37, 4, 3, DataType.DOUBLE, 9);
         INDArray x0 = d.x().dup();
         INDArray y0 = d.y().dup();
-        GradientKernel k = kind().create(d, 10);
+        GradientKernel k = create(d, 10);
         INDArray theta = Nd4j.randn(DataType.DOUBLE, 5, 3);
         INDArray theta0 = theta.dup();
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, 5, 3);

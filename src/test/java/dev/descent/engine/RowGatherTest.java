@@ -136,7 +136,7 @@ class RowGatherTest extends SeededTest {
             xChunks[k] = x.slice(k * perChunk * rowBytes, perChunk * rowBytes).order(ByteOrder.nativeOrder());
             yChunks[k] = y.slice(k * perChunk * 4, perChunk * 4).order(ByteOrder.nativeOrder());
         }
-        RowGather g = new RowGather(xChunks, perChunk, rowBytes, yChunks, perChunk, 4, xs, ys, maxBatch, null);
+        RowGather g = new RowGather(xChunks, perChunk, rowBytes, yChunks, perChunk, 4, xs, ys, maxBatch, true, null);
         assertTrue(128L * rowBytes >= Tuning.PREFETCH_MIN_BYTES && 127L * rowBytes < Tuning.PREFETCH_MIN_BYTES);
         java.util.Random rnd = new java.util.Random(SEED);
         int[] order = new int[n];
@@ -182,7 +182,7 @@ class RowGatherTest extends SeededTest {
         ByteBuffer y = ByteBuffer.allocateDirect(n * 4);
         ByteBuffer[] xs = {ByteBuffer.allocateDirect(b * rowBytes), ByteBuffer.allocateDirect(b * rowBytes)};
         ByteBuffer[] ys = {ByteBuffer.allocateDirect(b * 4), ByteBuffer.allocateDirect(b * 4)};
-        RowGather g = new RowGather(new ByteBuffer[] {x}, n, rowBytes, new ByteBuffer[] {y}, n, 4, xs, ys, b, null);
+        RowGather g = new RowGather(new ByteBuffer[] {x}, n, rowBytes, new ByteBuffer[] {y}, n, 4, xs, ys, b, true, null);
         int[] order = new int[2 * b];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

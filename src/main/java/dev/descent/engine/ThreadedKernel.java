@@ -1,0 +1,236 @@
+package dev.descent.engine;
+
+import dev.descent.data.Dataset;
+import dev.descent.host.Blas;
+import dev.descent.host.HostMemory;
+import java.util.concurrent.locks.LockSupport;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The CPU gradient kernel with every batch split over T threads: thread t gathers and multiplies its share
+ * of the batch's rows (rows ⌈t·b/T⌉ … ⌈(t+1)·b/T⌉ − 1 of the batch, in a {@link CpuBlasKernel} of its own, without
+ * a gather helper) into a partial gradient, and the partials are added in the order t = 0, 1, …, T − 1 (each
+ * already scaled by 2/(b·m)); the batch's Σ r² likewise. Which rows a thread takes and the order of the sums
+ * depend on T alone, so a given T gives the same bits run to run, whichever thread finishes first; a
+ * different T adds in another order and differs in the last bits.
+ *
+ * <p>The calling thread computes share 0; T − 1 workers wait for a step by spinning briefly, then parking
+ * (the caller wakes a parked one), and end after {@link Tuning#GATHER_IDLE_NANOS} without work, so an
+ * abandoned kernel leaks no thread (a later call starts them again). Nothing is allocated per batch.
+ */
+final class ThreadedKernel implements GradientKernel {
+    private final CpuBlasKernel[] shares;
+    private final INDArray[] partials; // share t's gradient (t ≥ 1; share 0 writes the caller's)
+    private final Pointer[] partialPtr;
+    private final Blas blas;
+    private final int length; // elements of θ
+    private final int m; // outputs
+    private INDArray gradArray; // the gradient last written, and its pointer (rebound when the array changes)
+    private Pointer gradPtr;
+    private final int maxBatch;
+    private final long rows;
+    private final Worker[] workers; // workers[t − 1] computes share t
+
+    // The step being computed: written by the caller before `generation` publishes it.
+    private INDArray taskTheta;
+    private int[] taskOrder;
+    private int taskStart;
+    private int taskB;
+    private boolean taskGradient; // else a forward pass only (squaredError)
+    private double taskScale;
+    private volatile long generation;
+    private volatile Throwable failure;
+
+    ThreadedKernel(Dataset data, int maxBatch, int threads) {
+        if (threads < 2) {
+            throw new IllegalArgumentException("a threaded kernel takes at least 2 threads, got " + threads);
+        }
+        this.maxBatch = maxBatch;
+        this.rows = data.size();
+        this.blas = Blas.of(data.dataType());
+        int share = (maxBatch + threads - 1) / threads;
+        this.shares = new CpuBlasKernel[threads];
+        this.partials = new INDArray[threads];
+        this.partialPtr = new Pointer[threads];
+        for (int t = 0; t < threads; t++) {
+            shares[t] = new CpuBlasKernel(data, share, 1, false);
+            if (t > 0) {
+                partials[t] = Nd4j.zeros(data.dataType(), data.inputs() + 1, data.outputs());
+                partialPtr[t] = blas.typed(HostMemory.pointer(partials[t]));
+            }
+        }
+        this.m = data.outputs();
+        this.length = (data.inputs() + 1) * m;
+        this.workers = new Worker[threads - 1];
+        for (int t = 1; t < threads; t++) {
+            workers[t - 1] = new Worker(t);
+        }
+    }
+
+    /** Threads a batch is split over. */
+    int threads() {
+        return shares.length;
+    }
+
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad) {
+        check(b);
+        double sq = run(theta, order, start, b, true, 2.0 / ((double) b * m), grad);
+        if (grad != gradArray) { // share 0 has checked its shape
+            gradPtr = blas.typed(HostMemory.pointer(grad));
+            gradArray = grad;
+        }
+        for (int t = 1; t < shares.length; t++) {
+            if (from(t, b) < from(t + 1, b)) {
+                blas.axpy(length, 1.0, partialPtr[t], gradPtr); // 1·x is x: one rounding per element
+            }
+        }
+        return sq / ((double) b * m);
+    }
+
+    @Override
+    public double squaredError(INDArray theta, int start, int b) {
+        check(b);
+        return run(theta, null, start, b, false, 0, null);
+    }
+
+    private void check(int b) {
+        if (b < 1 || b > maxBatch) {
+            throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
+        }
+    }
+
+    /** Share 0 here, the others on the workers; Σ r² of the shares in order t = 0 … T − 1. */
+    private double run(INDArray theta, int[] order, int start, int b, boolean gradient, double scale, INDArray grad) {
+        taskTheta = theta;
+        taskOrder = order;
+        taskStart = start;
+        taskB = b;
+        taskGradient = gradient;
+        taskScale = scale;
+        long g = generation + 1;
+        generation = g; // publishes the task
+        for (Worker w : workers) {
+            w.wake();
+        }
+        double sq = compute(0, grad);
+        for (Worker w : workers) {
+            while (w.done != g) {
+                Throwable f = failure;
+                if (f != null) {
+                    throw new IllegalStateException("a gradient thread failed: " + f, f);
+                }
+                Thread.onSpinWait();
+            }
+            sq += w.result;
+        }
+        return sq;
+    }
+
+    /** Share t of the published task; its partial gradient goes to {@code grad} (share 0) or its own buffer. */
+    private double compute(int t, INDArray grad) {
+        int lo = from(t, taskB);
+        int len = from(t + 1, taskB) - lo;
+        if (len == 0) {
+            return 0;
+        }
+        CpuBlasKernel k = shares[t];
+        if (!taskGradient) {
+            return k.squaredError(taskTheta, taskStart + lo, len);
+        }
+        return k.share(taskTheta, taskOrder, taskStart + lo, len, t == 0 ? grad : partials[t], null, taskScale);
+    }
+
+    /** The first row of share t in a batch of b rows: ⌈t·b/T⌉, so share 0 is never empty. */
+    private int from(int t, int b) {
+        int threads = shares.length;
+        return (int) (((long) t * b + threads - 1) / threads);
+    }
+
+    private final class Worker implements Runnable {
+        private final int share;
+        private final Object lock = new Object();
+        private boolean alive; // guarded by lock
+        private volatile Thread thread;
+        private volatile boolean parked;
+        private long seen; // the last generation computed: kept here, so a restarted thread goes on from it
+        private double result; // written before done
+        private volatile long done;
+
+        Worker(int share) {
+            this.share = share;
+        }
+
+        /** After a task is published: starts the thread if it ended, or unparks it if it sleeps. */
+        void wake() {
+            synchronized (lock) {
+                if (!alive) {
+                    alive = true;
+                    Thread t = new Thread(this, "descent-gradient-" + share);
+                    t.setDaemon(true);
+                    thread = t;
+                    t.start();
+                    return;
+                }
+            }
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                serve();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                synchronized (lock) {
+                    alive = false;
+                }
+            }
+        }
+
+        private void serve() {
+            long idleSince = System.nanoTime();
+            while (true) {
+                long g = generation;
+                if (g != seen) {
+                    result = compute(share, null);
+                    seen = g;
+                    done = g;
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                long idle = System.nanoTime() - idleSince;
+                if (idle < Tuning.GATHER_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else if (idle < Tuning.GATHER_IDLE_NANOS) {
+                    parked = true; // then re-read: a task published before the caller saw `parked` is not missed
+                    if (generation == seen) {
+                        LockSupport.parkNanos(this, 1_000_000L);
+                    }
+                    parked = false;
+                } else {
+                    synchronized (lock) {
+                        if (generation == seen) {
+                            alive = false;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
