@@ -30,6 +30,14 @@ public final class Tuning {
      */
     public static final long GROUP_BYTES = 128 * 1024;
 
+    /**
+     * With {@code --threads T}, a batch is split into at most T shares of at least this many bytes of X each;
+     * one that holds less than two runs on one thread and its gather helper, as with T = 1. At nX 100 float32
+     * (61 rows a share) two threads on two cores beat one from batch 128 on, and lost at 32 and 64
+     * (docs/performance.md). Part of a run's bits: it decides how a batch is split.
+     */
+    public static final int SHARE_MIN_BYTES = 24 * 1024;
+
     /** Bytes of X per chunk the gather's threads claim: a few microseconds of copying, far more than a claim costs. */
     public static final int GATHER_CHUNK_BYTES = 8 * 1024;
 

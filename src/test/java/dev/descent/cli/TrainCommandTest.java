@@ -209,13 +209,13 @@ class TrainCommandTest extends SeededTest {
     /** --threads T: said in the header and recorded; the same bits twice; refused in one line where it cannot apply. */
     @Test
     void threadsSplitEachBatchAndAreCheckedInOneLine() throws Exception {
-        Run r = descent(train("--threads", "3", "--batch-size", "64"));
+        Run r = descent(train("--threads", "3", "--nx", "200", "--batch-size", "256")); // 30 rows of 24 KB a share
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("kernel=blas, 3 threads a batch"), r.out());
         JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());
         assertEquals(3, s.at("/training/threads").asInt());
         byte[] w = Files.readAllBytes(tmp.resolve("run/model/W.npy"));
-        Run again = descent(train("--threads", "3", "--batch-size", "64", "--out", tmp.resolve("again").toString()));
+        Run again = descent(train("--threads", "3", "--nx", "200", "--batch-size", "256", "--out", tmp.resolve("again").toString()));
         assertEquals(0, again.code(), again.err());
         assertArrayEquals(w, Files.readAllBytes(tmp.resolve("again/model/W.npy")));
         for (String[] bad : new String[][] {

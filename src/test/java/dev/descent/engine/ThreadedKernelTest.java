@@ -45,37 +45,45 @@ class ThreadedKernelTest extends GradientKernelContract {
     }
 
     /**
-     * Against the one-thread kernel run share by share on the same rows (⌈t·b/T⌉ on), each share's terms
+     * Against the one-thread kernel run share by share on the same rows (⌈s·b/S⌉ on), each share's terms
      * scaled by 2/(b·m) of the whole batch and added in share order: equal to the bit, float32 and float64,
-     * shuffled and in order, a batch of many blocks (nX 1000: 192 rows a block in float32) included.
+     * shuffled and in order, batches of many blocks (nX 1000: 48 rows a block in float32) included. S is
+     * min(T, ⌊b / rows of 24 KB⌋): at nX 100 float32 a share holds at least 61 rows.
      */
-    @ParameterizedTest(name = "T={0} nX={1} nY={2} batch {3} {4} shuffled={5}")
-    @CsvSource({"2, 10, 1, 64, FLOAT, true", "3, 10, 3, 100, DOUBLE, true", "4, 7, 2, 37, DOUBLE, false",
-        "3, 1000, 1, 700, FLOAT, true", "2, 1000, 2, 900, DOUBLE, false", "5, 3, 1, 4, FLOAT, true"})
-    void equalsTheSharesAddedInOrder(int threads, int nx, int ny, int b, DataType t, boolean shuffled) {
+    @ParameterizedTest(name = "T={0} nX={1} nY={2} batch {3} {4} shuffled={5}: {6} shares")
+    @CsvSource({"4, 100, 1, 256, FLOAT, true, 4", "4, 100, 1, 128, FLOAT, true, 2", "3, 200, 3, 37, DOUBLE, true, 2",
+        "4, 200, 2, 100, DOUBLE, false, 4", "3, 1000, 1, 700, FLOAT, true, 3", "2, 1000, 2, 900, DOUBLE, false, 2",
+        "5, 1000, 1, 30, FLOAT, true, 5", "4, 100, 1, 183, FLOAT, false, 3"})
+    void equalsTheSharesAddedInOrder(int threads, int nx, int ny, int b, DataType t, boolean shuffled, int expectShares) {
         int n = 1201;
         Dataset d = new SyntheticData(n, nx, ny, 0.3, t, 17).generate().data();
         int[] order = shuffled ? permutation(n, 7) : null;
         INDArray theta = Nd4j.randn(DataType.DOUBLE, nx + 1, ny).muli(0.1).castTo(t);
         INDArray grad = Nd4j.zeros(t, nx + 1, ny);
-        double loss = KernelKind.BLAS.create(d, b, threads).gradient(theta, order, 11, b, grad);
+        ThreadedKernel k = (ThreadedKernel) KernelKind.BLAS.create(d, b, threads);
+        int shares = k.shares(b);
+        assertEquals(expectShares, shares, "shares");
+        double loss = k.gradient(theta, order, 11, b, grad);
 
         CpuBlasKernel one = new CpuBlasKernel(d, b);
         double scale = 2.0 / ((double) b * ny);
         INDArray sum = null;
         double sq = 0;
-        for (int s = 0; s < threads; s++) {
-            int lo = (s * b + threads - 1) / threads;
-            int hi = ((s + 1) * b + threads - 1) / threads;
-            if (hi == lo) {
-                continue;
-            }
+        for (int s = 0; s < shares; s++) {
+            int lo = (s * b + shares - 1) / shares;
+            int hi = ((s + 1) * b + shares - 1) / shares;
             INDArray part = Nd4j.zeros(t, nx + 1, ny);
             sq += one.share(theta, order, 11 + lo, hi - lo, part, null, scale);
             sum = sum == null ? part : sum.addi(part); // elementwise x + y: what axpy with alpha 1 computes
         }
         assertEquals(sq / ((double) b * ny), loss, 0.0, "batch loss");
         assertArrayEquals(sum.data().asDouble(), grad.data().asDouble(), "gradient"); // exact, unlike INDArray.equals
+        double forward = 0; // the forward pass alone, rows 11.. in order, share by share
+        for (int s = 0; s < shares; s++) {
+            int lo = (s * b + shares - 1) / shares;
+            forward += one.squaredError(theta, 11 + lo, (s + 1) * b / shares + ((s + 1) * b % shares == 0 ? 0 : 1) - lo);
+        }
+        assertEquals(forward, k.squaredError(theta, 11, b), 0.0, "forward pass");
     }
 
     /** The split changes the order of the sums, not their value: against one thread, within float64 rounding. */
@@ -93,26 +101,43 @@ class ThreadedKernelTest extends GradientKernelContract {
         assertTrue(rel < 1e-14, "relative difference " + rel);
     }
 
-    /** A batch of fewer rows than threads: the empty shares add nothing, so one row is the one-thread result. */
-    @Test
-    void aBatchSmallerThanTheThreadsUsesTheSharesItHas() {
-        Dataset d = new SyntheticData(50, 6, 2, 0.3, DataType.DOUBLE, 4).generate().data();
-        INDArray theta = Nd4j.randn(DataType.DOUBLE, 7, 2);
-        INDArray g1 = Nd4j.zeros(DataType.DOUBLE, 7, 2);
-        INDArray g4 = Nd4j.ones(DataType.DOUBLE, 7, 2); // overwritten, not added to
-        int[] order = permutation(50, 3);
-        GradientKernel four = KernelKind.BLAS.create(d, 8, 4);
-        assertEquals(KernelKind.BLAS.create(d, 8).gradient(theta, order, 9, 1, g1), four.gradient(theta, order, 9, 1, g4), 0.0);
+    /** Every batch size up to the largest fits the shares' buffers, whatever S it is cut into. */
+    @ParameterizedTest(name = "T={0}")
+    @CsvSource({"2", "3", "5"})
+    void everyBatchSizeFits(int threads) {
+        Dataset d = new SyntheticData(400, 100, 1, 0.3, DataType.FLOAT, 4).generate().data(); // 61 rows a share
+        GradientKernel k = KernelKind.BLAS.create(d, 400, threads);
+        INDArray theta = Nd4j.zeros(DataType.FLOAT, 101, 1);
+        INDArray grad = Nd4j.zeros(DataType.FLOAT, 101, 1);
+        int[] order = permutation(400, 7);
+        for (int b = 1; b <= 400; b++) {
+            double loss = k.gradient(theta, order, 0, b, grad);
+            assertTrue(loss > 0, "batch " + b);
+        }
+    }
+
+    /** A batch too small for two shares runs on one thread and its helper: the one-thread kernel's bits. */
+    @ParameterizedTest(name = "batch {0}")
+    @CsvSource({"1", "60", "121"})
+    void aBatchTooSmallToSplitGivesTheOneThreadBits(int b) {
+        Dataset d = new SyntheticData(500, 100, 2, 0.3, DataType.FLOAT, 4).generate().data(); // 61 rows a share
+        INDArray theta = Nd4j.randn(DataType.DOUBLE, 101, 2).castTo(DataType.FLOAT);
+        INDArray g1 = Nd4j.zeros(DataType.FLOAT, 101, 2);
+        INDArray g4 = Nd4j.ones(DataType.FLOAT, 101, 2); // overwritten, not added to
+        int[] order = permutation(500, 3);
+        ThreadedKernel four = (ThreadedKernel) KernelKind.BLAS.create(d, 128, 4);
+        assertEquals(1, four.shares(b));
+        assertEquals(KernelKind.BLAS.create(d, 128).gradient(theta, order, 9, b, g1), four.gradient(theta, order, 9, b, g4), 0.0);
         assertArrayEquals(g1.data().asDouble(), g4.data().asDouble());
     }
 
-    /** Training with T = 3, twice, shuffled and in order: the same bits, and not those of T = 1 or T = 2. */
+    /** Training with T = 3 (batches of 1000 rows, 307 a share), twice, shuffled and in order: the same bits, and not those of T = 1 or 2. */
     @ParameterizedTest(name = "shuffled={0}")
     @CsvSource({"true", "false"})
     void trainingGivesTheSameBitsForAGivenT(boolean shuffle) {
         Dataset d = new SyntheticData(3000, 20, 2, 0.3, DataType.FLOAT, 8).generate().data();
         LinearModel init = Init.ZEROS.create(20, 2, DataType.FLOAT, 1);
-        Trainer.Config c = Trainer.Config.defaults().withBatchSize(256).withEpochs(3).withShuffle(shuffle);
+        Trainer.Config c = Trainer.Config.defaults().withBatchSize(1000).withEpochs(3).withShuffle(shuffle);
         float[] t3a = train(d, init, c.withThreads(3));
         float[] t3b = train(d, init, c.withThreads(3));
         assertArrayEquals(t3a, t3b);
@@ -125,7 +150,7 @@ class ThreadedKernelTest extends GradientKernelContract {
     void aCheckpointResumesOnlyWithItsThreads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         Dataset d = new SyntheticData(3000, 20, 2, 0.3, DataType.FLOAT, 8).generate().data();
         LinearModel init = Init.ZEROS.create(20, 2, DataType.FLOAT, 1);
-        Trainer.Config c = Trainer.Config.defaults().withBatchSize(100).withThreads(2);
+        Trainer.Config c = Trainer.Config.defaults().withBatchSize(1000).withThreads(2);
         java.nio.file.Path file = tmp.resolve("ck.json");
         new Trainer(optimizer(), c.withEpochs(2)).train(d, null, init, new Trainer.Checkpointing(file, 1, java.util.Map.of()));
         Checkpoint ck = Checkpoint.load(file);
@@ -147,25 +172,27 @@ class ThreadedKernelTest extends GradientKernelContract {
     /** A row out of range in a worker's share: the caller throws instead of waiting for it forever. */
     @Test
     void aFailingShareIsReported() {
-        Dataset d = new SyntheticData(100, 4, 1, 0.3, DataType.FLOAT, 4).generate().data();
+        Dataset d = new SyntheticData(100, 300, 1, 0.3, DataType.DOUBLE, 4).generate().data(); // 10 rows a share
         int[] order = permutation(100, 3);
         order[15] = 1_000_000; // in share 1 of a 20-row batch at 0
         GradientKernel k = KernelKind.BLAS.create(d, 20, 2);
-        INDArray theta = Nd4j.zeros(DataType.FLOAT, 5, 1);
-        INDArray grad = Nd4j.zeros(DataType.FLOAT, 5, 1);
-        assertThrows(RuntimeException.class, () -> k.gradient(theta, order, 0, 20, grad));
+        INDArray theta = Nd4j.zeros(DataType.DOUBLE, 301, 1);
+        INDArray grad = Nd4j.zeros(DataType.DOUBLE, 301, 1);
+        var e = assertThrows(IllegalStateException.class, () -> k.gradient(theta, order, 0, 20, grad));
+        assertTrue(e.getMessage().startsWith("a gradient thread failed"), e.getMessage());
     }
 
     /** Workers end after {@link Tuning#GATHER_IDLE_NANOS} without work; the next step starts them again. */
     @Test
     void workersThatEndedWhileIdleStartAgain() throws InterruptedException {
-        Dataset d = new SyntheticData(200, 5, 1, 0.3, DataType.DOUBLE, 4).generate().data();
+        Dataset d = new SyntheticData(200, 300, 1, 0.3, DataType.DOUBLE, 4).generate().data(); // 10 rows a share
         GradientKernel k = KernelKind.BLAS.create(d, 40, 2);
-        INDArray theta = Nd4j.randn(DataType.DOUBLE, 6, 1);
-        INDArray before = Nd4j.zeros(DataType.DOUBLE, 6, 1);
-        INDArray after = Nd4j.zeros(DataType.DOUBLE, 6, 1);
+        INDArray theta = Nd4j.randn(DataType.DOUBLE, 301, 1);
+        INDArray before = Nd4j.zeros(DataType.DOUBLE, 301, 1);
+        INDArray after = Nd4j.zeros(DataType.DOUBLE, 301, 1);
         int[] order = permutation(200, 7);
         double l0 = k.gradient(theta, order, 40, 40, before);
+        assertTrue(workerAlive(), "a worker computed share 1");
         long deadline = System.nanoTime() + 10 * Tuning.GATHER_IDLE_NANOS;
         while (workerAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -182,14 +209,14 @@ class ThreadedKernelTest extends GradientKernelContract {
     /** The caller allocates nothing per step, nor does a worker. */
     @Test
     void stepsAllocateNothing() throws InterruptedException {
-        Dataset d = new SyntheticData(4096, 64, 1, 0.1, DataType.FLOAT, 1).generate().data();
-        GradientKernel k = KernelKind.BLAS.create(d, 128, 2);
+        Dataset d = new SyntheticData(4096, 64, 1, 0.1, DataType.FLOAT, 1).generate().data(); // 96 rows a share
+        GradientKernel k = KernelKind.BLAS.create(d, 256, 2);
         INDArray theta = Nd4j.zeros(DataType.FLOAT, 65, 1);
         INDArray grad = Nd4j.zeros(DataType.FLOAT, 65, 1);
         int[] order = permutation(4096, 7);
         int steps = 5000;
         for (int t = 0; t < steps; t++) {
-            k.gradient(theta, order, (t % 32) * 128, 128, grad);
+            k.gradient(theta, order, (t % 16) * 256, 256, grad);
         }
         Thread worker = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("descent-gradient-1"))
                 .findFirst().orElseThrow();
@@ -198,7 +225,7 @@ class ThreadedKernelTest extends GradientKernelContract {
         long mine = mx.getThreadAllocatedBytes(me);
         long theirs = mx.getThreadAllocatedBytes(worker.getId());
         for (int t = 0; t < steps; t++) {
-            k.gradient(theta, order, (t % 32) * 128, 128, grad);
+            k.gradient(theta, order, (t % 16) * 256, 256, grad);
         }
         double perStep = (double) (mx.getThreadAllocatedBytes(me) - mine) / steps;
         double workerPerStep = (double) (mx.getThreadAllocatedBytes(worker.getId()) - theirs) / steps;
