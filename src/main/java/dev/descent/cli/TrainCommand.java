@@ -138,6 +138,12 @@ final class TrainCommand extends DataCommand {
                 : config.tolerance() + " on " + config.stopRule().describe(),
                 training.describeInit(), kernelKind.resolve().name().toLowerCase(Locale.ROOT)
                 + (config.threads() > 1 ? ", " + config.threads() + " threads a batch" : ""));
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (config.threads() > cores) {
+            o.printf(Locale.ROOT, "note: %d threads a batch on %d core%s: they take turns, slower than --threads %d; the"
+                    + " results are the bits of %d threads all the same%n", config.threads(), cores, cores == 1 ? "" : "s",
+                    cores, config.threads());
+        }
         if (d.scaled()) {
             o.println("epoch losses, history.csv and loss.png are in scaled units; the final MSE is in original units");
         }

@@ -179,12 +179,16 @@ public final class Bench {
                             gathers = p.gatherSeconds();
                         }
                     } else {
-                        read = MachineProbes.streamRead(data.x(), 3).seconds() + MachineProbes.streamRead(data.y(), 3).seconds();
+                        // on as many threads as the engine reads with (in order: its T threads; shuffled: at least
+                        // the caller and its gather helper)
+                        int threads = config.threads();
+                        read = MachineProbes.streamRead(data.x(), 3, threads).seconds()
+                                + MachineProbes.streamRead(data.y(), 3, threads).seconds();
                         for (int i = 0; i < gathers.length; i++) {
                             gathers[i] = MachineProbes.gather(data.x(), config.batches().get(i), shuffle, 3,
-                                    MachineProbes.GATHER_THREADS).seconds();
+                                    Math.max(MachineProbes.GATHER_THREADS, threads)).seconds();
                             gathersXY[i] = MachineProbes.gather(data.x(), data.y(), config.batches().get(i), shuffle, 3,
-                                    MachineProbes.GATHER_THREADS).seconds();
+                                    Math.max(MachineProbes.GATHER_THREADS, threads)).seconds();
                         }
                     }
                     for (int i = 0; i < gathers.length; i++) {

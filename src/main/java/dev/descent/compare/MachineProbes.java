@@ -44,31 +44,69 @@ public final class MachineProbes {
         }
     }
 
-    /** Best of {@code repeats} sequential reads of all of {@code a}'s bytes (a c-ordered matrix). Not modified. */
+    /** Best of {@code repeats} sequential reads of all of {@code a}'s bytes (a c-ordered matrix), on one thread. Not modified. */
     public static Probe streamRead(INDArray a, int repeats) {
+        return streamRead(a, repeats, 1);
+    }
+
+    /**
+     * Best of {@code repeats} sequential reads of all of {@code a}'s bytes (a c-ordered matrix) on {@code threads}
+     * threads, each reading a contiguous part (starting the threads is timed too). Not modified.
+     */
+    public static Probe streamRead(INDArray a, int repeats, int threads) {
         requireCpu();
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         INDArray c = HostMemory.rowContiguousOrCopy(a);
         boolean dbl = c.dataType() == DataType.DOUBLE;
         long n = c.length();
         long base = HostMemory.pointer(c).address();
         int es = dbl ? 8 : 4;
+        double[] sinks = new double[threads];
+        Runnable[] readers = new Runnable[threads];
+        for (int t = 0; t < threads; t++) {
+            int part = t;
+            long from = n * t / threads;
+            long to = n * (t + 1) / threads;
+            readers[t] = () -> {
+                for (long off = from; off < to; off += Integer.MAX_VALUE / 2) {
+                    int len = (int) Math.min(Integer.MAX_VALUE / 2, to - off);
+                    long addr = base + off * es;
+                    sinks[part] += dbl ? openblas.cblas_dasum(len, new DoublePointer() { { address = addr; } }.capacity(len), 1)
+                            : openblas.cblas_sasum(len, new FloatPointer() { { address = addr; } }.capacity(len), 1);
+                }
+            };
+        }
         double best = Double.POSITIVE_INFINITY;
-        double sink = 0;
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
-            for (long off = 0; off < n; off += Integer.MAX_VALUE / 2) {
-                int len = (int) Math.min(Integer.MAX_VALUE / 2, n - off);
-                long addr = base + off * es;
-                sink += dbl ? openblas.cblas_dasum(len, new DoublePointer() { { address = addr; } }.capacity(len), 1)
-                        : openblas.cblas_sasum(len, new FloatPointer() { { address = addr; } }.capacity(len), 1);
-            }
+            runAll(readers, "descent-read-probe-");
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
-        if (Double.isNaN(sink)) { // keeps the reads observable
+        if (Double.isNaN(java.util.Arrays.stream(sinks).sum())) { // keeps the reads observable
             best = Math.nextUp(best);
         }
         java.lang.ref.Reference.reachabilityFence(c); // its memory was read through a raw address
-        return new Probe("stream read", best, (double) n * es);
+        return new Probe(threads == 1 ? "stream read" : "stream read on " + threads + " threads", best, (double) n * es);
+    }
+
+    /** Runs {@code work[0]} here and the others on threads of their own; returns when all are done. */
+    private static void runAll(Runnable[] work, String name) {
+        Thread[] running = new Thread[work.length - 1];
+        for (int t = 1; t < work.length; t++) {
+            running[t - 1] = new Thread(work[t], name + t);
+            running[t - 1].start();
+        }
+        work[0].run();
+        for (Thread t : running) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while probing", e);
+            }
+        }
     }
 
     /**
@@ -129,20 +167,7 @@ public final class MachineProbes {
         for (int r = 0; r < repeats; r++) {
             order.startEpoch(r);
             long t0 = System.nanoTime();
-            Thread[] running = new Thread[threads - 1];
-            for (int t = 1; t < threads; t++) {
-                running[t - 1] = new Thread(copiers[t], "descent-gather-probe-" + t);
-                running[t - 1].start();
-            }
-            copiers[0].run();
-            for (Thread t : running) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while probing the gather", e);
-                }
-            }
+            runAll(copiers, "descent-gather-probe-");
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
         // The arrays were used only through buffers over their memory: keep them alive until here, or the

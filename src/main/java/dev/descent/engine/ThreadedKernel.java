@@ -49,6 +49,11 @@ final class ThreadedKernel implements GradientKernel {
      * share is not among them learns it from this word alone, without reading the task. */
     private volatile long generation;
     private volatile Throwable failure;
+    /**
+     * More threads than this JVM may run at once (as under {@code taskset}): a spinning wait would hold the core
+     * the awaited thread needs, so waits yield it instead and workers do not spin before they park.
+     */
+    private final boolean oversubscribed;
 
     ThreadedKernel(Dataset data, int maxBatch, int threads) {
         if (threads < 2 || threads > 1024) {
@@ -56,6 +61,7 @@ final class ThreadedKernel implements GradientKernel {
         }
         this.maxBatch = maxBatch;
         this.rows = data.size();
+        this.oversubscribed = threads > Runtime.getRuntime().availableProcessors();
         this.blas = Blas.of(data.dataType());
         int rowBytes = data.inputs() * (data.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 8 : 4);
         this.minShareRows = Math.max(1, Tuning.SHARE_MIN_BYTES / rowBytes);
@@ -152,7 +158,7 @@ final class ThreadedKernel implements GradientKernel {
                 if (f != null) {
                     throw new IllegalStateException("a gradient thread failed: " + f, f);
                 }
-                Thread.onSpinWait();
+                pause();
             }
             sq += w.result;
         }
@@ -168,6 +174,14 @@ final class ThreadedKernel implements GradientKernel {
             return k.squaredError(taskTheta, taskStart + lo, len);
         }
         return k.share(taskTheta, taskOrder, taskStart + lo, len, t == 0 ? grad : partials[t], null, taskScale);
+    }
+
+    private void pause() {
+        if (oversubscribed) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
     }
 
     /** The first row of share t of s in a batch of b rows: ⌈t·b/s⌉. */
@@ -232,7 +246,7 @@ final class ThreadedKernel implements GradientKernel {
                 }
                 long idle = System.nanoTime() - idleSince;
                 if (idle < Tuning.GATHER_SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    pause();
                 } else if (idle < Tuning.GATHER_IDLE_NANOS) {
                     parked = true; // then re-read: a task published before the caller saw `parked` is not missed
                     if (generation == seen) {

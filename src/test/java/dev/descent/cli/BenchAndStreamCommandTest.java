@@ -55,6 +55,13 @@ class BenchAndStreamCommandTest extends SeededTest {
         assertEquals(0, q.code(), q.err());
         assertTrue(Files.exists(plain.resolve("bench.csv")) && Files.exists(plain.resolve("bench.json")));
         assertFalse(Files.exists(plain.resolve("bench.png")), "--no-plots writes no figure");
+        Path two = tmp.resolve("threads");
+        var t = descent("bench", "--rows", "2000", "--nx", "200", "--batch-size", "256", "--epochs", "2", "--no-dl4j", "--no-plots",
+                "--threads", "2", "--out", two.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("engine: 2 threads a batch"), t.out());
+        assertEquals(2, RunFiles.json().readTree(two.resolve("bench.json").toFile()).get("threads").asInt());
+        bad(descent("bench", "--threads", "0", "--out", tmp.resolve("b5").toString()), "--threads must be 1..1024");
         bad(descent("bench", "--batch-size", "0", "--out", tmp.resolve("b2").toString()), "--batch-size");
         bad(descent("bench", "--rows", "100", "--batch-size", "200", "--out", tmp.resolve("b3").toString()), "exceeds --rows 100");
         bad(descent("bench", "--no-dl4j", "--dl4j-rows", "10", "--out", tmp.resolve("b4").toString()), "exclude each other");

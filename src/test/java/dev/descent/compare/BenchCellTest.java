@@ -33,12 +33,14 @@ class BenchCellTest {
         MachineProbes.Probe read = MachineProbes.streamRead(a, 2);
         assertEquals(1000 * 50 * 4, read.work(), EXACT);
         for (int threads = 1; threads <= 3; threads++) {
+            assertEquals(1000 * 50 * 4, MachineProbes.streamRead(a, 2, threads).work(), EXACT);
             MachineProbes.Probe gather = MachineProbes.gather(a, 64, 1, 2, threads);
             assertEquals(1000 * 50 * 4, gather.work(), EXACT);
             MachineProbes.Probe xy = MachineProbes.gather(a, a.getColumns(0, 1), 64, 1, 2, threads);
             assertEquals(1000 * (50 + 2) * 4, xy.work(), EXACT); // with each row's two targets
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MachineProbes.gather(a, 64, 1, 2, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MachineProbes.streamRead(a, 2, 0));
         MachineProbes.Probe gemm = MachineProbes.gemm(64, DataType.DOUBLE, 2);
         assertEquals(2.0 * 64 * 64 * 64, gemm.work(), EXACT);
         assertEquals(gemm.work() / gemm.seconds() / 1e9, gemm.ratePerSecond(), EXACT);
