@@ -178,14 +178,18 @@ final class CpuBlasKernel implements TiledKernel {
         boundGrad.to(grad);
         double sq = 0;
         // A large batch is done in blocks of rows small enough to stay in L2 between the forward and the
-        // backward product (and, shuffled, to be gathered one block ahead); the gradient accumulates.
-        for (int s = 0; s < b; s += block) {
-            int bs = Math.min(block, b - s);
-            double beta = s == 0 ? 0.0 : 1.0;
+        // backward product (and, shuffled, to be gathered one block ahead); the gradient accumulates. The
+        // blocks are of equal size (within a row): a short last one, below what is worth prefetching, left
+        // the next batch's first block ungathered while it computed (float64 nX 100, batch 256 = 245 + 11
+        // rows: 3.0 M samples/s against 6.7 M at batch 240).
+        int blocks = (b + block - 1) / block;
+        for (int k = 0; k < blocks; k++) {
+            int s = (int) ((long) k * b / blocks);
+            int bs = (int) ((long) (k + 1) * b / blocks) - s;
+            double beta = k == 0 ? 0.0 : 1.0;
             // The rows asked for next: this batch's next block, or else the next batch's first (assuming the
             // same batch size; a wrong guess costs a wasted prefetch and a gather on this thread).
-            int rest = b - s - bs;
-            int nextB = rest > 0 ? Math.min(block, rest) : Math.min(block, b);
+            int nextB = k + 1 < blocks ? (int) ((long) (k + 2) * b / blocks) - s - bs : b / blocks;
             Pointer xbp = loadBatch(order, start + s, bs, nextB);
             forward(xbp, bs);
             sq += blas.dot(bs * mt, rPtr, rPtr);

@@ -10,7 +10,7 @@ public final class Tuning {
     }
 
     /**
-     * Rows of a large batch are processed in blocks of at most this many bytes of X, small enough to stay
+     * Rows of a large batch are processed in equal blocks of at most this many bytes of X, small enough to stay
      * in L2 between the forward and the backward product. Changes the float rounding of the gradient's
      * accumulation for batches larger than a block, so it is part of a run's bits.
      */
