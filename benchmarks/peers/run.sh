@@ -13,8 +13,11 @@ fi
 out=benchmarks/peers/results
 mkdir -p "$out"
 ./descent --version >/dev/null # build first: never compile while measuring
-timeout -s KILL 1200 ./descent bench --dl4j-rows 250000 --out "$out/descent" --overwrite | tail -6
-timeout -s KILL 1200 ./descent bench --no-dl4j --threads 2 --out "$out/descent-2-threads" --overwrite | tail -4
+# descent after four warm-up epochs (its JIT compiles the step's methods in the second epoch at batch 256),
+# the peers after one (numpy and PyTorch run native code from the start)
+timeout -s KILL 1800 ./descent bench --dl4j-rows 250000 --epochs 8 --warmup-epochs 4 --out "$out/descent" --overwrite | tail -6
+timeout -s KILL 1200 ./descent bench --no-dl4j --threads 2 --epochs 8 --warmup-epochs 4 --out "$out/descent-2-threads" \
+    --overwrite | tail -5
 for t in 1 2; do
   echo "peers with $t thread(s):"
   OMP_NUM_THREADS=$t timeout -s KILL 1800 /usr/bin/python3 benchmarks/peers/peers.py "$out/peers-$t-threads.csv"
