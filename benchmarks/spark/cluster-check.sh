@@ -2,7 +2,7 @@
 # A real Spark standalone cluster on 127.0.0.1, started from the Maven jars alone: a master, a worker with
 # two cores, and descent's driver. It checks that
 #   1. train --spark spark://… --solver gd equals the single-machine engine's full-batch run (float64,
-#      relative ‖Δθ‖ ≤ 1e-12), and
+#      relative ‖Δθ‖ ≤ 1e-12; both hold out the last 20 % of the rows, the default --test-fraction), and
 #   2. the same run with its executor killed mid-run (Spark starts another and reruns the lost tasks) gives
 #      the undisturbed run's bits,
 # then stops the cluster. Usage: benchmarks/spark/cluster-check.sh [rows] [rounds]. Needs nothing but the
@@ -27,7 +27,7 @@ export JAVA_OPTS="-Dspark.driver.host=127.0.0.1 -Dspark.executor.memory=3g"
 run=(--rows "$rows" --nx 50 --ny 2 --dtype float64 --epochs "$rounds" --optimizer nesterov-keras --lr 0.1 --momentum 0.9
      --progress off --no-plots)
 ./descent train --spark "spark://127.0.0.1:$port" --partitions 4 --solver gd "${run[@]}" --out "$work/cluster" > "$work/cluster.out"
-./descent train --batch-size 0 --no-shuffle --test-fraction 0 --no-exact "${run[@]}" --out "$work/alone" > "$work/alone.out"
+./descent train --batch-size 0 --no-shuffle --no-exact "${run[@]}" --out "$work/alone" > "$work/alone.out"
 
 # The same cluster run, its executor killed after a few rounds.
 ./descent train --spark "spark://127.0.0.1:$port" --partitions 4 --solver gd "${run[@]}" --out "$work/killed" > "$work/killed.out" &

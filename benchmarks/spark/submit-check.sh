@@ -38,7 +38,7 @@ java "${opens[@]}" -cp "$cp" org.apache.spark.deploy.SparkSubmit --master "spark
   train --spark submit --partitions 4 --solver gd "${run[@]}" --out "$work/submitted" > "$work/submitted.out" 2>&1 \
   || { echo "submit-check: spark-submit failed:" >&2; tail -30 "$work/submitted.out" >&2; exit 1; }
 grep -E "^spark:" "$work/submitted.out"
-DESCENT_PROFILE=spark ./descent train --batch-size 0 --no-shuffle --test-fraction 0 --no-exact "${run[@]}" --out "$work/alone" \
+DESCENT_PROFILE=spark ./descent train --batch-size 0 --no-shuffle --no-exact "${run[@]}" --out "$work/alone" \
   > "$work/alone.out"
 
 python3 benchmarks/spark/theta.py "submit-check: spark-submit on Spark's jars alone vs one machine" "$work/submitted" \

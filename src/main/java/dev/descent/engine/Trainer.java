@@ -294,7 +294,7 @@ public final class Trainer {
 
     /** Entries that checkpoints of older versions lack, with the value those runs had. */
     private static final java.util.Map<String, Object> LATER_ENTRIES = java.util.Map.of("stop_rule", StopRule.EPOCH_LOSS.name(),
-            "threads", 1);
+            "threads", 1, "test_rows", 0);
 
     /**
      * Refuses a checkpoint whose record differs from {@code mine} in any entry (compared as {@link #canonical}

@@ -29,7 +29,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code descent train --spark MASTER} (the Spark build only): the data as P partitions built on the
  * executors (synthetic from the seed, or .npy row ranges), trained by gd, local-sgd or exact, with the run
  * record, history and model written by the driver as for a run on one machine, a checkpoint every K rounds
- * ({@code --checkpoint-every K}) and {@code --resume}. Every row trains (no test split).
+ * ({@code --checkpoint-every K}) and {@code --resume}. {@code --test-fraction f} holds out the data's last
+ * round(f·N) rows (docs/cluster.md: one machine splits files at random instead).
  */
 public final class SparkTraining {
     /** {@code --spark submit}: the master that spark-submit set (spark.master), for the jar run by spark-submit. */
@@ -54,11 +55,14 @@ public final class SparkTraining {
         if (!List.of("gd", "local-sgd", "exact").contains(cmd.solver)) {
             throw new IllegalArgumentException("--solver with --spark must be gd, local-sgd or exact, got '" + cmd.solver + "'");
         }
-        for (String bad : List.of("--stream", "--test-data", "--test-fraction", "--scale-x",
+        for (String bad : List.of("--stream", "--test-data", "--scale-x",
                 "--scale-y", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
             if (parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException(bad + " is not supported with --spark yet");
             }
+        }
+        if (!(cmd.data.testFraction >= 0 && cmd.data.testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + cmd.data.testFraction);
         }
         if (cmd.partitions < 0) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + cmd.partitions);
@@ -104,16 +108,21 @@ public final class SparkTraining {
                     : format.equals("npy") ? ClusterData.npy(data.file, data.format.fileY, p)
                     : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
                             location, format, data.features, data.targets, data.dtype, p);
-            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  %,d rows  nX=%d  nY=%d%n", master, p, cd.describe(),
-                    cd.rows(), cd.inputs(), cd.outputs());
+            long test = Math.round(data.testFraction * cd.rows());
+            if (test >= cd.rows()) {
+                throw new IllegalArgumentException("--test-fraction " + data.testFraction + " leaves no training rows of " + cd.rows());
+            }
+            cd = cd.holdingOut(test);
+            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  train %,d rows, test %,d (the last rows)  nX=%d  nY=%d%n",
+                    master, p, cd.describe(), cd.trainRows(), cd.testRows(), cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();
             SparkTrainer trainer = new SparkTrainer(sc, cd);
             o.printf(Locale.ROOT, "partitions built on the executors in %.2f s%n", (System.nanoTime() - t0) / 1e9);
-            Trainer.Config config = cmd.training.config(data.seed, cd.rows());
+            Trainer.Config config = cmd.training.config(data.seed, cd.trainRows());
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("descent", Main.version());
             summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
-            summary.put("data", ordered("source", cd.describe(), "train_rows", cd.rows(), "nx", cd.inputs(), "ny", cd.outputs(),
+            summary.put("data", ordered("source", cd.describe(), "train_rows", cd.trainRows(), "test_rows", cd.testRows(), "nx", cd.inputs(), "ny", cd.outputs(),
                     "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed));
             summary.put("cluster", ordered("master", master, "partitions", p));
             summary.put("solver", cmd.solver);
@@ -154,9 +163,14 @@ public final class SparkTraining {
                 RunRecord.printTime(o, result);
                 summary.put("status", RunRecord.status(result.stop()));
                 summary.put("optimizer", optimizer.hyperparameters());
-                summary.put("training", RunRecord.training(config, result, cd.rows()));
+                summary.put("training", RunRecord.training(config, result, cd.trainRows()));
             }
             Map<String, Object> results = new LinkedHashMap<>();
+            if (cd.testRows() > 0) {
+                double testMse = trainer.testMse(model.stacked());
+                o.printf(Locale.ROOT, "final test MSE %.9f over the %,d held-out rows%n", testMse, cd.testRows());
+                results.put("test_mse", testMse);
+            }
             RunRecord.parameters(o, "", model, results, "");
             summary.put("results", results);
             if (result != null) {

@@ -26,7 +26,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * An executor keeps its partitions in memory, in the engine's layout, for the whole run; one that is
  * lost is rebuilt the same way, with the same bits, wherever Spark reruns it.
  */
-public abstract class ClusterData implements Serializable {
+public abstract class ClusterData implements Serializable, Cloneable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Dataset> CACHE = new ConcurrentHashMap<>();
     private static final Map<String, dev.descent.engine.GradientKernel> KERNELS = new ConcurrentHashMap<>();
@@ -38,6 +38,7 @@ public abstract class ClusterData implements Serializable {
     final int nx;
     final int ny;
     private final boolean dbl;
+    private long test; // the last rows of the data's order, held out of training (holdingOut)
 
     ClusterData(int partitions, long n, int nx, int ny, boolean dbl) {
         if (partitions < 1) {
@@ -54,8 +55,57 @@ public abstract class ClusterData implements Serializable {
         return partitions;
     }
 
+    /** Rows of the data, training and test. */
     public long rows() {
         return n;
+    }
+
+    /**
+     * This data with its last {@code rows} rows (in the data's order: partition by partition, each in its
+     * own order) held out of training, as {@code Dataset.splitTail} holds them out on one machine.
+     */
+    public final ClusterData holdingOut(long rows) {
+        if (rows < 0 || rows >= n) {
+            throw new IllegalArgumentException("holding out " + rows + " of " + n + " rows leaves no training rows");
+        }
+        try {
+            ClusterData c = (ClusterData) clone();
+            c.test = rows;
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Rows held out for testing. */
+    public long testRows() {
+        return test;
+    }
+
+    /** Rows that train. */
+    public long trainRows() {
+        return n - test;
+    }
+
+    /** Training rows of partition p: its first ones, those before the held-out tail. */
+    public long trainRows(int p) {
+        long before = 0;
+        for (int q = 0; q < p; q++) {
+            before += rows(q);
+        }
+        return Math.max(0, Math.min(rows(p), n - test - before));
+    }
+
+    /** Partition p's training rows of {@code whole} (its built rows), a view; null when it has none. */
+    final Dataset train(int p, Dataset whole) {
+        long t = trainRows(p);
+        return t == 0 ? null : t == whole.size() ? whole : whole.rows(0, t);
+    }
+
+    /** Partition p's held-out rows of {@code whole}, a view; null when it has none. */
+    final Dataset test(int p, Dataset whole) {
+        long t = trainRows(p);
+        return t == whole.size() ? null : t == 0 ? whole : whole.rows(t, whole.size());
     }
 
     public int inputs() {
@@ -112,9 +162,12 @@ public abstract class ClusterData implements Serializable {
         return partition(p, p);
     }
 
-    /** A kernel over partition p for full-batch passes in blocks of up to {@link #PASS_BLOCK} rows, built once per JVM. */
-    final dev.descent.engine.GradientKernel kernel(int p, Dataset d) {
-        return KERNELS.computeIfAbsent(key(p),
+    /**
+     * A kernel over {@code d}, partition p's training or test rows ({@code part}), for full-batch passes in blocks
+     * of up to {@link #PASS_BLOCK} rows, built once per JVM.
+     */
+    final dev.descent.engine.GradientKernel kernel(int p, String part, Dataset d) {
+        return KERNELS.computeIfAbsent(key(p) + "/" + part + "@" + trainRows(p),
                 k -> dev.descent.engine.KernelKind.AUTO.create(d, (int) Math.min(d.size(), PASS_BLOCK)));
     }
 

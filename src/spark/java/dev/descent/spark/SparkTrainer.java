@@ -105,7 +105,7 @@ public final class SparkTrainer {
             opt.restore(from.optimizerState(), from.steps());
         }
         INDArray grad = Nd4j.zeros(data.dataType(), theta.rows(), theta.columns());
-        long n = data.rows();
+        long n = data.trainRows();
         int m = data.outputs();
         List<EpochStats> history = new ArrayList<>(from == null ? List.of() : from.history());
         start(listeners, config, opt, 1);
@@ -131,26 +131,30 @@ public final class SparkTrainer {
                 break;
             }
             opt.step(theta, grad, round, round);
-            epoch(history, listeners, round, loss, opt.schedule().rate(round, round), 1, n, (System.nanoTime() - t0) / 1e9, theta);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            epoch(history, listeners, round, loss, testMse(theta), opt.schedule().rate(round, round), 1, n, seconds, theta);
             checkpoint(ck, config, round + 1, theta, opt.state(), history, run);
         }
         return end(listeners, theta, history, stop, message);
     }
 
     /**
-     * Partition p's Σ Xᵀr and Σ r (as (nX+1)×nY, row-major) at θ, and Σ r², by the engine's kernel in
-     * blocks: [p, gradient sums…, squared error].
+     * Partition p's Σ Xᵀr and Σ r (as (nX+1)×nY, row-major) at θ, and Σ r², over its training rows
+     * ({@code rows}: null when it has none), by the engine's kernel in blocks: [p, gradient sums…, squared error].
      */
     static double[] gradientSum(ClusterData data, int p, Dataset rows, double[] theta) {
+        double[] out = new double[theta.length + 2];
+        out[0] = p;
+        if (rows == null) {
+            return out;
+        }
         long n = rows.size();
-        GradientKernel k = data.kernel(p, rows);
+        GradientKernel k = data.kernel(p, "train", rows);
         int block = k.maxBatch();
         int nx = rows.inputs();
         int m = rows.outputs();
         INDArray th = Nd4j.createFromArray(theta).reshape(nx + 1, m).castTo(rows.dataType()).dup('c');
         INDArray g = Nd4j.zeros(rows.dataType(), nx + 1, m);
-        double[] out = new double[theta.length + 2];
-        out[0] = p;
         for (long s = 0; s < n; s += block) {
             int b = (int) Math.min(block, n - s);
             double loss = k.gradient(th, null, (int) s, b, g);
@@ -184,7 +188,7 @@ public final class SparkTrainer {
         List<EpochStats> history = new ArrayList<>(from == null ? List.of() : from.history());
         start(listeners, config, optimizer, data.partitions());
         ClusterData d = data;
-        long n = data.rows();
+        long n = data.trainRows();
         Spec spec = Spec.of(optimizer); // what the executors rebuild the optimizer from, the same every round
         StopReason stop = StopReason.EPOCHS;
         String message = null;
@@ -197,12 +201,18 @@ public final class SparkTrainer {
             long t0 = System.nanoTime();
             Broadcast<double[]> b = sc.broadcast(plain(theta));
             int r = round;
-            List<double[]> outs = onPartitions((p, rows) -> localEpoch(rows, b.value(), spec.create(), config, r, p));
+            List<double[]> outs = onPartitions((p, rows) -> {
+                Dataset t = d.train(p, rows);
+                return t == null ? new double[] {p} : localEpoch(t, b.value(), spec.create(), config, r, p);
+            });
             b.destroy();
             double[] avg = new double[(int) theta.length()];
             double loss = 0;
             for (double[] o : outs) {
-                double w = d.rows((int) o[0]) / (double) n;
+                if (o.length == 1) { // a partition of held-out rows only
+                    continue;
+                }
+                double w = d.trainRows((int) o[0]) / (double) n;
                 for (int i = 0; i < avg.length; i++) {
                     avg[i] += w * o[i + 1];
                 }
@@ -214,8 +224,9 @@ public final class SparkTrainer {
                 break;
             }
             theta.assign(Nd4j.createFromArray(avg).reshape(theta.shape()).castTo(theta.dataType()));
-            epoch(history, listeners, round, loss, optimizer.schedule().rate(0, round), data.partitions(), n,
-                    (System.nanoTime() - t0) / 1e9, theta);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            epoch(history, listeners, round, loss, testMse(theta), optimizer.schedule().rate(0, round), data.partitions(), n,
+                    seconds, theta);
             checkpoint(ck, config, round + 1, theta, new INDArray[0], history, run);
         }
         return end(listeners, theta, history, stop, message);
@@ -231,7 +242,8 @@ public final class SparkTrainer {
         m.put("seed", config.seed());
         m.put("data", data.describe());
         m.put("partitions", data.partitions());
-        m.put("train_rows", data.rows());
+        m.put("train_rows", data.trainRows());
+        m.put("test_rows", data.testRows()); // absent from older checkpoints: read as 0 (Trainer.requireSameRun)
         m.put("dtype", data.dataType().toString());
         return m;
     }
@@ -281,6 +293,9 @@ public final class SparkTrainer {
         int m = rows.outputs();
         LinearModel from = LinearModel.fromStacked(Nd4j.createFromArray(theta).reshape(nx + 1, m).castTo(rows.dataType()));
         Trainer.Config one = config.withEpochs(1).withTolerance(0).withSeed(seed(config.seed(), round, p));
+        if (one.batchFor(rows.size()) > rows.size()) { // a partition smaller than a batch: one batch of its rows
+            one = one.withBatchSize((int) rows.size());
+        }
         TrainingResult r = new Trainer(optimizer, one).train(rows, null, from);
         double[] th = plain(r.model().stacked());
         double[] out = new double[th.length + 2];
@@ -298,7 +313,10 @@ public final class SparkTrainer {
         ClusterData d = data;
         List<double[]> sums = onPartitions((p, rows) -> {
             NormalEquations.Accumulator acc = new NormalEquations.Accumulator(rows.inputs(), rows.outputs());
-            acc.add(rows.x(), rows.y());
+            Dataset t = d.train(p, rows);
+            if (t != null) {
+                acc.add(t.x(), t.y());
+            }
             double[] s = acc.sums();
             double[] o = new double[s.length + 1];
             o[0] = p;
@@ -312,10 +330,43 @@ public final class SparkTrainer {
         return total.finish(null, null);
     }
 
-    /** The training MSE of {@code model} over every row, by one pass on the cluster. */
+    /** The training MSE of {@code model} over every training row, by one pass on the cluster. */
     public double mse(LinearModel model) {
         double[] total = gradientSums(model.stacked());
-        return total[total.length - 1] / ((double) data.rows() * data.outputs());
+        return total[total.length - 1] / ((double) data.trainRows() * data.outputs());
+    }
+
+    /**
+     * The MSE at θ over the held-out rows, by one job (each partition's Σ r² added in partition order); NaN
+     * when none are held out.
+     */
+    public double testMse(INDArray theta) {
+        if (data.testRows() == 0) {
+            return Double.NaN;
+        }
+        ClusterData d = data;
+        Broadcast<double[]> b = sc.broadcast(plain(theta));
+        List<double[]> sums = onPartitions((p, rows) -> new double[] {p, squaredError(d, p, d.test(p, rows), b.value())});
+        b.destroy();
+        double total = 0;
+        for (double[] s : sums) {
+            total += s[1];
+        }
+        return total / ((double) data.testRows() * data.outputs());
+    }
+
+    /** Σ r² at θ over partition p's held-out rows ({@code rows}: null when it has none), by the kernel in blocks. */
+    static double squaredError(ClusterData data, int p, Dataset rows, double[] theta) {
+        if (rows == null) {
+            return 0;
+        }
+        GradientKernel k = data.kernel(p, "test", rows);
+        INDArray th = Nd4j.createFromArray(theta).reshape(rows.inputs() + 1, rows.outputs()).castTo(rows.dataType()).dup('c');
+        double sum = 0;
+        for (long s = 0; s < rows.size(); s += k.maxBatch()) {
+            sum += k.squaredError(th, (int) s, (int) Math.min(k.maxBatch(), rows.size() - s));
+        }
+        return sum;
     }
 
     /**
@@ -325,7 +376,7 @@ public final class SparkTrainer {
     private double[] gradientSums(INDArray theta) {
         ClusterData d = data;
         Broadcast<double[]> b = sc.broadcast(plain(theta));
-        List<double[]> sums = onPartitions((p, rows) -> gradientSum(d, p, rows, b.value()));
+        List<double[]> sums = onPartitions((p, rows) -> gradientSum(d, p, d.train(p, rows), b.value()));
         b.destroy();
         double[] total = new double[(int) theta.length() + 1];
         for (double[] s : sums) {
@@ -372,16 +423,17 @@ public final class SparkTrainer {
     }
 
     private void start(TrainingListener[] listeners, Trainer.Config config, Optimizer opt, int batchesPerRound) {
-        var info = new dev.descent.engine.TrainingInfo(data.rows(), 0, data.inputs(), data.outputs(), data.dataType(),
-                config.batchFor(data.rows()), batchesPerRound, config.epochs(), opt.name(), KernelKind.AUTO.resolve());
+        var info = new dev.descent.engine.TrainingInfo(data.trainRows(), data.testRows(), data.inputs(), data.outputs(),
+                data.dataType(), config.batchFor(data.trainRows()), batchesPerRound, config.epochs(), opt.name(), KernelKind.AUTO.resolve());
         for (TrainingListener l : listeners) {
             l.onStart(info);
         }
     }
 
-    private static void epoch(List<EpochStats> history, TrainingListener[] listeners, int round, double loss, double rate,
-            int batches, long rows, double seconds, INDArray theta) {
-        EpochStats s = new EpochStats(round, loss, Double.NaN, rate, batches, rows, seconds);
+    /** A round's record; its seconds are the training's, the test pass (testLoss, NaN without test rows) not counted. */
+    private static void epoch(List<EpochStats> history, TrainingListener[] listeners, int round, double loss, double testLoss,
+            double rate, int batches, long rows, double seconds, INDArray theta) {
+        EpochStats s = new EpochStats(round, loss, testLoss, rate, batches, rows, seconds);
         history.add(s);
         for (TrainingListener l : listeners) {
             l.onEpoch(s);

@@ -22,6 +22,14 @@ class SparkCommandTest {
                 "--checkpoint-every", "2", "--progress", "off", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("spark: local[2]  2 partitions"), r.out());
+        assertTrue(r.out().contains("train 120,000 rows, test 30,000 (the last rows)"), r.out()); // --test-fraction 0.2
+        java.util.List<String> history = java.nio.file.Files.readAllLines(dir.resolve("history.csv"));
+        assertEquals(7, history.size());
+        double first = Double.parseDouble(history.get(1).split(",")[2]);
+        double last = Double.parseDouble(history.get(6).split(",")[2]); // the test loss after each round
+        assertTrue(last < first / 2, "test loss " + first + " after round 1, " + last + " after round 6");
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "final test MSE %.9f over the 30,000 held-out rows", last)),
+                r.out());
         var w = Npy.read(dir.resolve("model/W.npy"));
         TrainCommandTest.Run again = descent("train", "--resume", dir.toString(), "--progress", "off");
         assertEquals(0, again.code(), again.err());
@@ -34,6 +42,10 @@ class SparkCommandTest {
         TrainCommandTest.Run r = descent("train", "--spark", "local[2]", "--solver", "sgd", "--out", tmp.resolve("b").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--solver with --spark must be gd, local-sgd or exact, got 'sgd'"), r.err());
+        TrainCommandTest.Run f = descent("train", "--spark", "local[2]", "--solver", "gd", "--test-fraction", "1", "--out",
+                tmp.resolve("f").toString());
+        assertEquals(ExitCodes.BAD_INPUT, f.code());
+        assertTrue(f.err().contains("--test-fraction must be in [0, 1), got 1.0"), f.err());
         TrainCommandTest.Run s = descent("train", "--spark", "local[2]", "--solver", "gd", "--scale-x", "standard", "--out",
                 tmp.resolve("c").toString());
         assertEquals(ExitCodes.BAD_INPUT, s.code());

@@ -80,6 +80,55 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * The last 40 % of the rows held out (the whole last partition and part of the one before): gd, its test MSE
+     * every round and exact equal one machine's training on Dataset.splitTail's split; local-sgd skips the
+     * partition with no training rows and weights the others by their training rows.
+     */
+    @Test
+    void heldOutRowsAreOneMachinesTailSplit() {
+        double fraction = 0.4;
+        long test = Math.round(fraction * N);
+        ClusterData held = DATA.holdingOut(test);
+        assertEquals(N - test, held.trainRows());
+        assertEquals(0, held.trainRows(2), "the last partition is all test rows");
+        assertTrue(held.trainRows(1) > 0 && held.trainRows(1) < held.rows(1), "the middle one is split");
+        Dataset.Split split = WHOLE.splitTail(fraction);
+        assertEquals(test, split.test().size());
+        LinearModel init = Init.NORMAL.create(6, 2, DataType.DOUBLE, 5);
+        Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(0).withEpochs(8).withShuffle(false);
+        var opt = new NesterovKeras(new Schedule.Constant(0.1), 0.9);
+        SparkTrainer t = new SparkTrainer(sc, held);
+        TrainingResult cluster = t.gd(opt, init, cfg);
+        TrainingResult alone = new Trainer(opt, cfg).train(split.train(), split.test(), init);
+        double rel = relative(cluster.model().stacked(), alone.model().stacked());
+        assertTrue(rel <= 1e-12, "relative ‖Δθ‖ = " + rel);
+        for (int e = 0; e < 8; e++) {
+            double a = alone.history().get(e).testLoss();
+            assertEquals(a, cluster.history().get(e).testLoss(), 1e-12 * a, "test MSE after round " + e);
+            double b = alone.history().get(e).trainLoss();
+            assertEquals(b, cluster.history().get(e).trainLoss(), 1e-12 * b, "train MSE at round " + e);
+        }
+        INDArray exact = t.exact().solution().theta();
+        double relExact = relative(exact, NormalEquations.of(split.train().x(), split.train().y()).solution().theta());
+        assertTrue(relExact <= 1e-12, "exact: relative ‖Δθ‖ = " + relExact);
+
+        Trainer.Config sgd = Trainer.Config.defaults().withBatchSize(64).withEpochs(1).withSeed(9);
+        double[] theta = init.stacked().data().asDouble();
+        double[] avg = new double[theta.length];
+        for (int p = 0; p < 2; p++) {
+            Dataset rows = DATA.partition(p).rows(0, held.trainRows(p));
+            double[] out = SparkTrainer.localEpoch(rows, theta, new Sgd(0.01), sgd, 0, p);
+            double w = held.trainRows(p) / (double) (N - test);
+            for (int i = 0; i < avg.length; i++) {
+                avg[i] += w * out[i + 1];
+            }
+        }
+        assertArrayEquals(avg, t.localSgd(new Sgd(0.01), init, sgd).model().stacked().data().asDouble(), 0.0);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DATA.holdingOut(N));
+        assertTrue(e.getMessage().contains("leaves no training rows"), e.getMessage());
+    }
+
     @Test
     void exactIsTheSingleMachineLeastSquares() {
         INDArray cluster = new SparkTrainer(sc, DATA).exact().solution().theta();
