@@ -10,7 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The CPU gradient kernel with every batch split over up to T threads: a batch of b rows is cut into
- * S = min(T, ⌊b·rowBytes / {@link Tuning#SHARE_MIN_BYTES}⌋) shares; thread s gathers and multiplies rows
+ * S = min(T, ⌊b / r⌋) shares, r = the rows of {@link Tuning#SHARE_MIN_BYTES}, at least {@link Tuning#SHARE_MIN_ROWS};
+ * thread s gathers and multiplies rows
  * ⌈s·b/S⌉ … ⌈(s+1)·b/S⌉ − 1 of the batch (in a {@link CpuBlasKernel} of its own, without a gather helper) into
  * a partial gradient, and the partials are added in the order s = 0, 1, …, S − 1 (each already scaled by
  * 2/(b·m)); the batch's Σ r² likewise. A batch too small for two shares runs on the one-thread kernel and its
@@ -64,7 +65,7 @@ final class ThreadedKernel implements GradientKernel {
         this.oversubscribed = threads > Runtime.getRuntime().availableProcessors();
         this.blas = Blas.of(data.dataType());
         int rowBytes = data.inputs() * (data.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 8 : 4);
-        this.minShareRows = Math.max(1, Tuning.SHARE_MIN_BYTES / rowBytes);
+        this.minShareRows = Math.max(Tuning.SHARE_MIN_ROWS, Tuning.SHARE_MIN_BYTES / rowBytes);
         // The largest share: ⌈b/T⌉ once b holds T shares; below, S = ⌊b/r⌋ shares of fewer than 2r rows each
         int share = (int) Math.min(maxBatch, Math.max((maxBatch + (long) threads - 1) / threads, 2L * minShareRows));
         this.whole = new CpuBlasKernel(data, maxBatch);

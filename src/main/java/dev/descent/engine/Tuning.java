@@ -31,12 +31,19 @@ public final class Tuning {
     public static final long GROUP_BYTES = 128 * 1024;
 
     /**
-     * With {@code --threads T}, a batch is split into at most T shares of at least this many bytes of X each;
-     * one that holds less than two runs on one thread and its gather helper, as with T = 1. At nX 100 float32
-     * (61 rows a share) two threads on two cores beat one from batch 128 on, and lost at 32 and 64
-     * (docs/performance.md). Part of a run's bits: it decides how a batch is split.
+     * With {@code --threads T}, a batch is split into at most T shares of at least this many bytes of X each
+     * (and {@link #SHARE_MIN_ROWS} rows); one that holds less than two runs on one thread and its gather
+     * helper, as with T = 1. At nX 100 float32 (61 rows of 24 KB) two threads on two cores beat one from batch
+     * 128 on, and lost at 32 and 64 (docs/performance.md). Part of a run's bits: it decides how a batch is split.
      */
     public static final int SHARE_MIN_BYTES = 24 * 1024;
+
+    /**
+     * And at least this many rows a share: at nX 1000, batch 32 cut into two 16-row shares lost to one thread
+     * (nY 10: 0.63 against 0.83 M samples/s float32, 0.40 against 0.44 float64; nY 1 even), while 128-row shares
+     * won at batch 256. 64 is between the two, not measured finer. Part of a run's bits, as above.
+     */
+    public static final int SHARE_MIN_ROWS = 64;
 
     /** Bytes of X per chunk the gather's threads claim: a few microseconds of copying, far more than a claim costs. */
     public static final int GATHER_CHUNK_BYTES = 8 * 1024;

@@ -209,7 +209,7 @@ class TrainCommandTest extends SeededTest {
     /** --threads T: said in the header and recorded; the same bits twice; refused in one line where it cannot apply. */
     @Test
     void threadsSplitEachBatchAndAreCheckedInOneLine() throws Exception {
-        Run r = descent(train("--threads", "3", "--nx", "200", "--batch-size", "256")); // 30 rows of 24 KB a share
+        Run r = descent(train("--threads", "3", "--nx", "200", "--batch-size", "256")); // shares of at least 64 rows
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("kernel=blas, 3 threads a batch"), r.out());
         JsonNode s = RunFiles.json().readTree(tmp.resolve("run").resolve(RunFiles.SUMMARY).toFile());

@@ -48,12 +48,12 @@ class ThreadedKernelTest extends GradientKernelContract {
      * Against the one-thread kernel run share by share on the same rows (⌈s·b/S⌉ on), each share's terms
      * scaled by 2/(b·m) of the whole batch and added in share order: equal to the bit, float32 and float64,
      * shuffled and in order, batches of many blocks (nX 1000: 48 rows a block in float32) included. S is
-     * min(T, ⌊b / rows of 24 KB⌋): at nX 100 float32 a share holds at least 61 rows.
+     * min(T, ⌊b / r⌋), r = max(64, rows of 24 KB).
      */
     @ParameterizedTest(name = "T={0} nX={1} nY={2} batch {3} {4} shuffled={5}: {6} shares")
-    @CsvSource({"4, 100, 1, 256, FLOAT, true, 4", "4, 100, 1, 128, FLOAT, true, 2", "3, 200, 3, 37, DOUBLE, true, 2",
-        "4, 200, 2, 100, DOUBLE, false, 4", "3, 1000, 1, 700, FLOAT, true, 3", "2, 1000, 2, 900, DOUBLE, false, 2",
-        "5, 1000, 1, 30, FLOAT, true, 5", "4, 100, 1, 183, FLOAT, false, 3"})
+    @CsvSource({"4, 100, 1, 256, FLOAT, true, 4", "4, 100, 1, 128, FLOAT, true, 2", "3, 200, 3, 150, DOUBLE, true, 2",
+        "4, 200, 2, 300, DOUBLE, false, 4", "3, 1000, 1, 700, FLOAT, true, 3", "2, 1000, 2, 900, DOUBLE, false, 2",
+        "5, 1000, 1, 330, FLOAT, true, 5", "4, 100, 1, 200, FLOAT, false, 3"})
     void equalsTheSharesAddedInOrder(int threads, int nx, int ny, int b, DataType t, boolean shuffled, int expectShares) {
         int n = 1201;
         Dataset d = new SyntheticData(n, nx, ny, 0.3, t, 17).generate().data();
@@ -105,7 +105,7 @@ class ThreadedKernelTest extends GradientKernelContract {
     @ParameterizedTest(name = "T={0}")
     @CsvSource({"2", "3", "5"})
     void everyBatchSizeFits(int threads) {
-        Dataset d = new SyntheticData(400, 100, 1, 0.3, DataType.FLOAT, 4).generate().data(); // 61 rows a share
+        Dataset d = new SyntheticData(400, 100, 1, 0.3, DataType.FLOAT, 4).generate().data(); // 64 rows a share
         GradientKernel k = KernelKind.BLAS.create(d, 400, threads);
         INDArray theta = Nd4j.zeros(DataType.FLOAT, 101, 1);
         INDArray grad = Nd4j.zeros(DataType.FLOAT, 101, 1);
@@ -120,7 +120,7 @@ class ThreadedKernelTest extends GradientKernelContract {
     @ParameterizedTest(name = "batch {0}")
     @CsvSource({"1", "60", "121"})
     void aBatchTooSmallToSplitGivesTheOneThreadBits(int b) {
-        Dataset d = new SyntheticData(500, 100, 2, 0.3, DataType.FLOAT, 4).generate().data(); // 61 rows a share
+        Dataset d = new SyntheticData(500, 100, 2, 0.3, DataType.FLOAT, 4).generate().data(); // 64 rows a share
         INDArray theta = Nd4j.randn(DataType.DOUBLE, 101, 2).castTo(DataType.FLOAT);
         INDArray g1 = Nd4j.zeros(DataType.FLOAT, 101, 2);
         INDArray g4 = Nd4j.ones(DataType.FLOAT, 101, 2); // overwritten, not added to
@@ -131,7 +131,7 @@ class ThreadedKernelTest extends GradientKernelContract {
         assertArrayEquals(g1.data().asDouble(), g4.data().asDouble());
     }
 
-    /** Training with T = 3 (batches of 1000 rows, 307 a share), twice, shuffled and in order: the same bits, and not those of T = 1 or 2. */
+    /** Training with T = 3 (batches of 1000 rows, 307 a share at least), twice, shuffled and in order: the same bits, and not those of T = 1 or 2. */
     @ParameterizedTest(name = "shuffled={0}")
     @CsvSource({"true", "false"})
     void trainingGivesTheSameBitsForAGivenT(boolean shuffle) {
@@ -172,33 +172,33 @@ class ThreadedKernelTest extends GradientKernelContract {
     /** A row out of range in a worker's share: the caller throws instead of waiting for it forever. */
     @Test
     void aFailingShareIsReported() {
-        Dataset d = new SyntheticData(100, 300, 1, 0.3, DataType.DOUBLE, 4).generate().data(); // 10 rows a share
-        int[] order = permutation(100, 3);
-        order[15] = 1_000_000; // in share 1 of a 20-row batch at 0
-        GradientKernel k = KernelKind.BLAS.create(d, 20, 2);
+        Dataset d = new SyntheticData(200, 300, 1, 0.3, DataType.DOUBLE, 4).generate().data(); // 64 rows a share
+        int[] order = permutation(200, 3);
+        order[100] = 1_000_000; // in share 1 of a 128-row batch at 0
+        GradientKernel k = KernelKind.BLAS.create(d, 128, 2);
         INDArray theta = Nd4j.zeros(DataType.DOUBLE, 301, 1);
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, 301, 1);
-        var e = assertThrows(IllegalStateException.class, () -> k.gradient(theta, order, 0, 20, grad));
+        var e = assertThrows(IllegalStateException.class, () -> k.gradient(theta, order, 0, 128, grad));
         assertTrue(e.getMessage().startsWith("a gradient thread failed"), e.getMessage());
     }
 
     /** Workers end after {@link Tuning#GATHER_IDLE_NANOS} without work; the next step starts them again. */
     @Test
     void workersThatEndedWhileIdleStartAgain() throws InterruptedException {
-        Dataset d = new SyntheticData(200, 300, 1, 0.3, DataType.DOUBLE, 4).generate().data(); // 10 rows a share
-        GradientKernel k = KernelKind.BLAS.create(d, 40, 2);
+        Dataset d = new SyntheticData(400, 300, 1, 0.3, DataType.DOUBLE, 4).generate().data(); // 64 rows a share
+        GradientKernel k = KernelKind.BLAS.create(d, 128, 2);
         INDArray theta = Nd4j.randn(DataType.DOUBLE, 301, 1);
         INDArray before = Nd4j.zeros(DataType.DOUBLE, 301, 1);
         INDArray after = Nd4j.zeros(DataType.DOUBLE, 301, 1);
-        int[] order = permutation(200, 7);
-        double l0 = k.gradient(theta, order, 40, 40, before);
+        int[] order = permutation(400, 7);
+        double l0 = k.gradient(theta, order, 40, 128, before);
         assertTrue(workerAlive(), "a worker computed share 1");
         long deadline = System.nanoTime() + 10 * Tuning.GATHER_IDLE_NANOS;
         while (workerAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertTrue(!workerAlive(), "the worker ended after idling");
-        assertEquals(l0, k.gradient(theta, order, 40, 40, after), 0.0);
+        assertEquals(l0, k.gradient(theta, order, 40, 128, after), 0.0);
         assertArrayEquals(before.data().asDouble(), after.data().asDouble());
     }
 
