@@ -4,7 +4,6 @@ import dev.descent.host.HostMemory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Copies the rows of a shuffled batch (X's rows and Y's rows) into one of two slots, and, for large
@@ -22,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * itself. The helper spins briefly between requests, then parks, and ends after {@link Tuning#GATHER_IDLE_NANOS}
  * without work, so an abandoned gather leaks no thread. Nothing is allocated per batch.
  */
-public final class RowGather implements Runnable {
+public final class RowGather {
     // Sizes and times: Tuning.PREFETCH_MIN_BYTES (below it the hand-off costs more than it hides),
     // GATHER_CHUNK_BYTES (a few microseconds of copying, far more than a claim costs), the spin and idle times.
 
@@ -34,11 +33,18 @@ public final class RowGather implements Runnable {
     /** The arrays whose memory the slots are: held so they outlive any copy the helper still runs. */
     private final Object slotArrays;
 
-    private final Object lock = new Object();
-    private boolean alive; // guarded by lock
-    private volatile Thread helper;
-    /** Set when the helper's copy threw (a row out of range): the caller rethrows it instead of waiting. */
-    private volatile Throwable failure;
+    /** Copies claimed chunks of each request; its failure (a row out of range) the caller rethrows instead of waiting. */
+    private final HelperThread helper = new HelperThread("descent-row-gather", new HelperThread.Work() {
+        @Override
+        public boolean run() {
+            return claimAndCopy(helpers);
+        }
+
+        @Override
+        public boolean pending() {
+            return !exhausted(claim.get());
+        }
+    }, false);
 
     /**
      * The request being fetched: its row count b in the high 32 bits, the next unclaimed row in the low 32.
@@ -119,7 +125,7 @@ public final class RowGather implements Runnable {
 
     private void awaitCopied(int rows) {
         while (copied.get() != rows) {
-            Throwable f = failure;
+            Throwable f = helper.failure();
             if (f != null) {
                 throw new IllegalStateException("the row gather's helper thread failed: " + f, f);
             }
@@ -135,19 +141,7 @@ public final class RowGather implements Runnable {
         copied.set(0);
         claim.set(word(b, 0)); // publishes the fields above
         pending = true;
-        Thread t;
-        synchronized (lock) {
-            if (!alive) {
-                alive = true;
-                t = new Thread(this, "descent-row-gather");
-                t.setDaemon(true);
-                helper = t;
-                t.start();
-                return;
-            }
-            t = helper;
-        }
-        LockSupport.unpark(t);
+        helper.wake();
     }
 
     /** Claims chunks of the current request and copies them until none is left; true if any was copied. */
@@ -165,41 +159,6 @@ public final class RowGather implements Runnable {
                 with.copy(reqOrder, reqStart, i, len, reqSlot);
                 copied.addAndGet(len);
                 any = true;
-            }
-        }
-    }
-
-    @Override
-    public void run() {
-        try {
-            serve();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            synchronized (lock) {
-                alive = false;
-            }
-        }
-    }
-
-    private void serve() {
-        long idleSince = System.nanoTime();
-        while (true) {
-            if (claimAndCopy(helpers)) {
-                idleSince = System.nanoTime();
-                continue;
-            }
-            long idle = System.nanoTime() - idleSince;
-            if (idle < Tuning.GATHER_SPIN_NANOS) {
-                Thread.onSpinWait();
-            } else if (idle < Tuning.GATHER_IDLE_NANOS) {
-                LockSupport.parkNanos(this, 1_000_000L);
-            } else {
-                synchronized (lock) {
-                    if (exhausted(claim.get())) {
-                        alive = false;
-                        return;
-                    }
-                }
             }
         }
     }

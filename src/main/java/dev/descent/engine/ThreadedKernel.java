@@ -3,7 +3,6 @@ package dev.descent.engine;
 import dev.descent.data.Dataset;
 import dev.descent.host.Blas;
 import dev.descent.host.HostMemory;
-import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,7 +48,6 @@ final class ThreadedKernel implements GradientKernel {
     /** Steps published so far (above bit 16) and the current step's share count S (below): a worker whose
      * share is not among them learns it from this word alone, without reading the task. */
     private volatile long generation;
-    private volatile Throwable failure;
     /**
      * More threads than this JVM may run at once (as under {@code taskset}): a spinning wait would hold the core
      * the awaited thread needs, so waits yield it instead and workers do not spin before they park.
@@ -155,11 +153,11 @@ final class ThreadedKernel implements GradientKernel {
         for (int t = 1; t < s; t++) {
             Worker w = workers[t - 1];
             while (w.done != g) {
-                Throwable f = failure;
+                Throwable f = w.thread.failure();
                 if (f != null) {
                     throw new IllegalStateException("a gradient thread failed: " + f, f);
                 }
-                pause();
+                HelperThread.pause(oversubscribed);
             }
             sq += w.result;
         }
@@ -177,92 +175,44 @@ final class ThreadedKernel implements GradientKernel {
         return k.share(taskTheta, taskOrder, taskStart + lo, len, t == 0 ? grad : partials[t], null, taskScale);
     }
 
-    private void pause() {
-        if (oversubscribed) {
-            Thread.yield();
-        } else {
-            Thread.onSpinWait();
-        }
-    }
-
     /** The first row of share t of s in a batch of b rows: ⌈t·b/s⌉. */
     private static int from(int t, int b, int s) {
         return (int) (((long) t * b + s - 1) / s);
     }
 
-    private final class Worker implements Runnable {
+    /** Computes share {@link #share} of each step published; its thread spins, parks and ends as {@link HelperThread}'s do. */
+    private final class Worker implements HelperThread.Work {
         private final int share;
-        private final Object lock = new Object();
-        private boolean alive; // guarded by lock
-        private volatile Thread thread;
-        private volatile boolean parked;
-        private long seen; // the last generation computed: kept here, so a restarted thread goes on from it
+        final HelperThread thread;
+        private long seen; // the last generation taken: kept here, so a restarted thread goes on from it
         private double result; // written before done
         private volatile long done;
 
         Worker(int share) {
             this.share = share;
+            this.thread = new HelperThread("descent-gradient-" + share, this, oversubscribed);
         }
 
-        /** After a task is published: starts the thread if it ended, or unparks it if it sleeps. */
         void wake() {
-            synchronized (lock) {
-                if (!alive) {
-                    alive = true;
-                    Thread t = new Thread(this, "descent-gradient-" + share);
-                    t.setDaemon(true);
-                    thread = t;
-                    t.start();
-                    return;
-                }
-            }
-            if (parked) {
-                LockSupport.unpark(thread);
-            }
+            thread.wake();
         }
 
         @Override
-        public void run() {
-            try {
-                serve();
-            } catch (RuntimeException | Error e) {
-                failure = e;
-                synchronized (lock) {
-                    alive = false;
-                }
+        public boolean run() {
+            long g = generation;
+            if (g == seen) {
+                return false;
             }
+            int s = (int) (g & 0xFFFF);
+            result = share < s ? compute(share, s, null) : 0;
+            seen = g;
+            done = g;
+            return true;
         }
 
-        private void serve() {
-            long idleSince = System.nanoTime();
-            while (true) {
-                long g = generation;
-                if (g != seen) {
-                    int s = (int) (g & 0xFFFF);
-                    result = share < s ? compute(share, s, null) : 0;
-                    seen = g;
-                    done = g;
-                    idleSince = System.nanoTime();
-                    continue;
-                }
-                long idle = System.nanoTime() - idleSince;
-                if (idle < Tuning.GATHER_SPIN_NANOS) {
-                    pause();
-                } else if (idle < Tuning.GATHER_IDLE_NANOS) {
-                    parked = true; // then re-read: a task published before the caller saw `parked` is not missed
-                    if (generation == seen) {
-                        LockSupport.parkNanos(this, 1_000_000L);
-                    }
-                    parked = false;
-                } else {
-                    synchronized (lock) {
-                        if (generation == seen) {
-                            alive = false;
-                            return;
-                        }
-                    }
-                }
-            }
+        @Override
+        public boolean pending() {
+            return generation != seen;
         }
     }
 }
