@@ -69,6 +69,28 @@ public final class ClusterBench {
             }
             java.util.Arrays.sort(empty);
             out.put("empty_round_seconds", empty[5]);
+            // Spark's own floor for a job of as many tasks: P integers mapped and collected, with and without a
+            // broadcast of θ's size (the median of 11 each)
+            List<Integer> ids = new ArrayList<>();
+            for (int p = 0; p < parts; p++) {
+                ids.add(p);
+            }
+            double[] plain = new double[11];
+            double[] withBroadcast = new double[11];
+            for (int i = 0; i < plain.length; i++) {
+                long t0 = System.nanoTime();
+                sc.parallelize(ids, parts).map(x -> x + 1).collect();
+                plain[i] = (System.nanoTime() - t0) / 1e9;
+                t0 = System.nanoTime();
+                var b = sc.broadcast(new double[nx + 1]);
+                sc.parallelize(ids, parts).map(x -> x + b.value().length).collect();
+                b.destroy();
+                withBroadcast[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            java.util.Arrays.sort(plain);
+            java.util.Arrays.sort(withBroadcast);
+            out.put("plain_spark_job_seconds", plain[5]);
+            out.put("plain_spark_job_with_broadcast_seconds", withBroadcast[5]);
 
             // MLlib on the same rows, as a cached DataFrame of (label, features).
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
