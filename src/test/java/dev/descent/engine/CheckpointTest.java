@@ -79,6 +79,19 @@ class CheckpointTest extends SeededTest {
         assertTrue(r.message().contains("the gradient overflowed (non-finite in FLOAT)"), r.message());
     }
 
+    /** A stop rule other than the default is recorded, and resuming under the default rule is refused (it was not). */
+    @Test
+    void aCheckpointOfAnotherStopRuleIsRefused() throws Exception {
+        Path file = tmp.resolve("rule.ckpt");
+        Trainer.Config step = trainer("sgd", 3).config().withStopRule(Trainer.StopRule.STEP_LOSS_MEAN).withTolerance(1e-12);
+        new Trainer(Optimizers.create("sgd", new Schedule.Constant(0.05), 0, 0), step).train(DATA.train(), null, INIT,
+                new Trainer.Checkpointing(file, 1, Map.of()));
+        Checkpoint c = Checkpoint.load(file);
+        var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Optimizers.create("sgd", new Schedule.Constant(0.05),
+                0, 0), step.withStopRule(Trainer.StopRule.EPOCH_LOSS).withEpochs(5)).resume(DATA.train(), null, c, null));
+        assertTrue(e.getMessage().contains("stop_rule = STEP_LOSS_MEAN, this run has EPOCH_LOSS"), e.getMessage());
+    }
+
     @Test
     void corruptAndMismatchedCheckpointsAreRefused() throws Exception {
         Path file = tmp.resolve("c.ckpt");
