@@ -182,13 +182,13 @@ public final class Bench {
                         // on as many threads as the engine reads with (in order: its T threads; shuffled: at least
                         // the caller and its gather helper)
                         int threads = config.threads();
+                        int gatherThreads = Math.max(MachineProbes.GATHER_THREADS, threads);
                         read = MachineProbes.streamRead(data.x(), 3, threads).seconds()
                                 + MachineProbes.streamRead(data.y(), 3, threads).seconds();
                         for (int i = 0; i < gathers.length; i++) {
-                            gathers[i] = MachineProbes.gather(data.x(), config.batches().get(i), shuffle, 3,
-                                    Math.max(MachineProbes.GATHER_THREADS, threads)).seconds();
+                            gathers[i] = MachineProbes.gather(data.x(), config.batches().get(i), shuffle, 3, gatherThreads).seconds();
                             gathersXY[i] = MachineProbes.gather(data.x(), data.y(), config.batches().get(i), shuffle, 3,
-                                    Math.max(MachineProbes.GATHER_THREADS, threads)).seconds();
+                                    gatherThreads).seconds();
                         }
                     }
                     for (int i = 0; i < gathers.length; i++) {

@@ -34,14 +34,8 @@ public enum KernelKind {
      * threads ({@link ThreadedKernel}; the blas kernel only): 1 is the one-thread kernel with its gather helper.
      */
     public GradientKernel create(Dataset data, int maxBatch, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
+        checkThreads(threads);
         if (threads > 1) {
-            if (resolve() != BLAS) {
-                throw new IllegalArgumentException("more than one thread per batch needs the blas kernel, not "
-                        + resolve().name().toLowerCase(java.util.Locale.ROOT));
-            }
             requireCpuBackend();
             return new ThreadedKernel(data, maxBatch, threads);
         }
@@ -54,6 +48,17 @@ public enum KernelKind {
             case CUDA -> BLAS.create(data, maxBatch);
             case AUTO -> throw new AssertionError("resolved above");
         };
+    }
+
+    /** Refuses a thread count this kernel cannot split a batch over: at least 1, and more only for the blas kernel. */
+    public void checkThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (threads > 1 && resolve() != BLAS) {
+            throw new IllegalArgumentException("more than one thread per batch needs the blas kernel, not "
+                    + resolve().name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private static void requireCpuBackend() {

@@ -66,13 +66,7 @@ public final class Trainer {
             }
             Objects.requireNonNull(kernel, "kernel");
             Objects.requireNonNull(stopRule, "stopRule");
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-            }
-            if (threads > 1 && kernel.resolve() != KernelKind.BLAS) {
-                throw new IllegalArgumentException("more than one thread per batch needs the blas kernel, not "
-                        + kernel.resolve().name().toLowerCase(Locale.ROOT));
-            }
+            kernel.checkThreads(threads);
         }
 
         /** Batch 32, 10 epochs, shuffled, partial batch kept, no tolerance, factor 1e6, seed 42, AUTO kernel. */
