@@ -39,6 +39,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
     final int ny;
     private final boolean dbl;
     private long test; // the last rows of the data's order, held out of training (holdingOut)
+    private long[] trainPerPartition; // each partition's training rows when some are held out (holdingOut)
 
     ClusterData(int partitions, long n, int nx, int ny, boolean dbl) {
         if (partitions < 1) {
@@ -71,6 +72,12 @@ public abstract class ClusterData implements Serializable, Cloneable {
         try {
             ClusterData c = (ClusterData) clone();
             c.test = rows;
+            c.trainPerPartition = new long[partitions];
+            long before = 0; // rows of the partitions before p
+            for (int p = 0; p < partitions; p++) {
+                c.trainPerPartition[p] = Math.max(0, Math.min(rows(p), n - rows - before));
+                before += rows(p);
+            }
             return c;
         } catch (CloneNotSupportedException e) {
             throw new AssertionError(e);
@@ -89,11 +96,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
 
     /** Training rows of partition p: its first ones, those before the held-out tail. */
     public long trainRows(int p) {
-        long before = 0;
-        for (int q = 0; q < p; q++) {
-            before += rows(q);
-        }
-        return Math.max(0, Math.min(rows(p), n - test - before));
+        return trainPerPartition == null ? rows(p) : trainPerPartition[p];
     }
 
     /** Partition p's training rows of {@code whole} (its built rows), a view; null when it has none. */
