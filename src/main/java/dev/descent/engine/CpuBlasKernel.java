@@ -256,9 +256,7 @@ final class CpuBlasKernel implements TiledKernel {
 
     /** Points {@link #ybp} at the batch's targets and returns a pointer to its inputs (X and Y themselves in order). */
     private Pointer loadBatch(int[] order, int start, int b, int nextB) {
-        if (b < 1 || b > maxBatch) {
-            throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
-        }
+        GradientKernel.checkBatch(b, maxBatch);
         if (order == null) { // X's and Y's own rows, no copy
             yView.position((long) start * m);
             ybp = yView;

@@ -32,6 +32,13 @@ public interface GradientKernel {
     /** Σ r² over rows {@code start..start+b} at θ (forward pass only). θ: not modified. */
     double squaredError(INDArray theta, int start, int b);
 
+    /** Refuses a batch of {@code b} rows that a kernel sized for {@code maxBatch} cannot take. */
+    static void checkBatch(int b, int maxBatch) {
+        if (b < 1 || b > maxBatch) {
+            throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
+        }
+    }
+
     /** The MSE over the whole set at θ, in batches of {@link #maxBatch()}. θ: not modified. */
     default double mse(INDArray theta) {
         double sum = 0;

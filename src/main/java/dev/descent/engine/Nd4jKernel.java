@@ -103,9 +103,7 @@ final class Nd4jKernel implements GradientKernel {
         if (b == maxBatch) {
             return full;
         }
-        if (b < 1 || b > maxBatch) {
-            throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
-        }
+        GradientKernel.checkBatch(b, maxBatch);
         if (partial == null || partial.size != b) {
             partial = Buffers.of(b, new Dataset(x, y)); // the last partial batch: allocated once per size
         }

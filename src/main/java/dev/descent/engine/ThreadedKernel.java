@@ -101,7 +101,7 @@ final class ThreadedKernel implements GradientKernel {
 
     @Override
     public double gradient(INDArray theta, int[] order, int start, int b, INDArray grad) {
-        check(b);
+        GradientKernel.checkBatch(b, maxBatch);
         int s = shares(b);
         if (s == 1) {
             return whole.gradient(theta, order, start, b, grad);
@@ -119,7 +119,7 @@ final class ThreadedKernel implements GradientKernel {
 
     @Override
     public double squaredError(INDArray theta, int start, int b) {
-        check(b);
+        GradientKernel.checkBatch(b, maxBatch);
         int s = shares(b);
         return s == 1 ? whole.squaredError(theta, start, b) : run(theta, null, start, b, s, false, 0, null);
     }
@@ -127,12 +127,6 @@ final class ThreadedKernel implements GradientKernel {
     /** Shares a batch of b rows is cut into: S = min(T, ⌊b / minShareRows⌋), at least 1. */
     int shares(int b) {
         return Math.max(1, Math.min(shares.length, b / minShareRows));
-    }
-
-    private void check(int b) {
-        if (b < 1 || b > maxBatch) {
-            throw new IllegalArgumentException("batch of " + b + " rows; the kernel holds 1.." + maxBatch);
-        }
     }
 
     /** Share 0 here, shares 1 … s − 1 on the workers; Σ r² of the shares in order. */
