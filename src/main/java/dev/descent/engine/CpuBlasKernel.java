@@ -19,7 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Per batch: R ← Xb·W, R ← R + 1·Bᵀ, R ← R − Yb (DL4J's order: its output layer's preOut = X·W + b,
  * then preOut − y, one rounding each), gW ← (2/(b·m))·Xbᵀ·R, gB ← (2/(b·m))·Rᵀ·1, and the loss R·R:
- * six BLAS calls and no loop over elements in Java. Without shuffling Xb is X's own memory (no copy); with
+ * six BLAS calls and no loop over elements in Java. For one output (nY = 1, one model) the bias, the
+ * residual, the loss and gB are one Java loop over the b residuals between the two gemv calls (r_i rounded
+ * as by the BLAS calls; Σ r and Σ r² in float64): two native calls a batch instead of six, each of which
+ * costs more than that loop's 32 rows at batch 32. Without shuffling Xb is X's own memory (no copy); with
  * shuffling the batch's rows of X and Y are copied into preallocated buffers by a {@link RowGather},
  * which fetches the next batch on a helper thread while this one computes when batches are large.
  */
@@ -43,7 +46,7 @@ final class CpuBlasKernel implements TiledKernel {
     private final int slotRows; // maxBatch, plus room for a group of small batches (see loadGrouped)
     private final int xRowBytes;
     private final Pointer[] xbAt = new Pointer[2]; // moved over a slot to a batch of its group
-    private final Pointer[] ybAt = new Pointer[2];
+    private final Pointer[] ybAtPtr = new Pointer[2];
     // The group of small batches the slot groupSlot holds: the rows groupRows[0..groupEnd − groupStart), which
     // were order[groupStart..groupEnd) when gathered
     private final int[] groupRows;
@@ -55,6 +58,13 @@ final class CpuBlasKernel implements TiledKernel {
     private final Pointer[] ybPtr = new Pointer[2];
     private final Pointer yView; // moved over Y for contiguous batches
     private Pointer ybp; // the current batch's targets (set by loadBatch)
+    private final boolean oneOutput; // m = 1 and one model: the residual loop in Java (see residual)
+    private final ByteBuffer[] yRows; // Y's rows, for the residual loop
+    private final int yRowsPerChunk;
+    private final ByteBuffer[] ybBytes = new ByteBuffer[2]; // the slots' targets, for the residual loop
+    private ByteBuffer ybBuf; // the current batch's targets in a slot (set by loadBatch), or null: Y's own rows
+    private long ybAt; // the first target's position: a byte offset into ybBuf, or else a row of Y
+    private double rowSum; // Σ r of the last residual
     private final INDArray tiling; // held: tilePtr points into it
     private final Pointer tilePtr; // m × tile·m: column k·m + j selects target j (tiled kernels only)
     private final ByteBuffer rBytes;
@@ -81,6 +91,11 @@ final class CpuBlasKernel implements TiledKernel {
      * shuffled batch is gathered on the calling thread alone, batch by batch (a {@link ThreadedKernel}'s share).
      */
     CpuBlasKernel(Dataset data, int maxBatch, int tile, boolean helper) {
+        this(data, maxBatch, tile, helper, 0);
+    }
+
+    /** As above; {@code yChunkRows} > 0 cuts Y's rows for the one-output residual loop into chunks that small (tests). */
+    CpuBlasKernel(Dataset data, int maxBatch, int tile, boolean helper, int yChunkRows) {
         if (tile < 1) {
             throw new IllegalArgumentException("tile must be >= 1, got " + tile);
         }
@@ -100,6 +115,9 @@ final class CpuBlasKernel implements TiledKernel {
         int yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
         ByteBuffer[] xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
         ByteBuffer[] yRows = HostMemory.rowChunks(y, m * es, yRowsPerChunk);
+        this.yRowsPerChunk = yChunkRows > 0 ? yChunkRows : yRowsPerChunk;
+        this.yRows = yChunkRows > 0 ? HostMemory.rowChunks(y, m * es, yChunkRows) : yRows;
+        this.oneOutput = mt == 1;
 
         DataType t = data.dataType();
         this.xRowBytes = nx * es;
@@ -109,7 +127,6 @@ final class CpuBlasKernel implements TiledKernel {
         this.slotRows = this.helper ? (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.GROUP_BYTES + xRowBytes - 1) / xRowBytes)
                 : maxBatch;
         ByteBuffer[] xbBytes = new ByteBuffer[2];
-        ByteBuffer[] ybBytes = new ByteBuffer[2];
         for (int s = 0; s < 2; s++) {
             xb[s] = Nd4j.zeros(t, slotRows, nx);
             yb[s] = Nd4j.zeros(t, slotRows, m);
@@ -118,7 +135,7 @@ final class CpuBlasKernel implements TiledKernel {
             xbPtr[s] = typed(HostMemory.pointer(xb[s]));
             ybPtr[s] = typed(HostMemory.pointer(yb[s]));
             xbAt[s] = typed(HostMemory.pointer(xb[s]));
-            ybAt[s] = typed(HostMemory.pointer(yb[s]));
+            ybAtPtr[s] = typed(HostMemory.pointer(yb[s]));
         }
         this.groupRows = new int[slotRows];
         this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, slotRows,
@@ -191,8 +208,7 @@ final class CpuBlasKernel implements TiledKernel {
             // same batch size; a wrong guess costs a wasted prefetch and a gather on this thread).
             int nextB = k + 1 < blocks ? (int) ((long) (k + 2) * b / blocks) - s - bs : b / blocks;
             Pointer xbp = loadBatch(order, start + s, bs, nextB);
-            forward(xbp, bs);
-            sq += blas.dot(bs * mt, rPtr, rPtr);
+            sq += forward(xbp, bs);
             if (columnSums != null) {
                 addColumnSquares(bs, columnSums);
             }
@@ -203,7 +219,12 @@ final class CpuBlasKernel implements TiledKernel {
                 blas.gemm(true, nx, mt, bs, scale, xbp, nx, rPtr, mt, beta, boundGrad.w, mt);
             }
             // gB = (2/(b·m)) · rᵀ·1
-            blas.gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, boundGrad.b);
+            if (oneOutput) {
+                double gb = scale * rowSum + (k == 0 ? 0.0 : boundGrad.bias());
+                boundGrad.setBias(gb);
+            } else {
+                blas.gemv(true, bs, mt, scale, rPtr, mt, onesPtr, beta, boundGrad.b);
+            }
         }
         return sq;
     }
@@ -211,9 +232,7 @@ final class CpuBlasKernel implements TiledKernel {
     @Override
     public double squaredError(INDArray theta, int start, int b) {
         boundTheta.to(theta);
-        Pointer xbp = loadBatch(null, start, b, 0);
-        forward(xbp, b);
-        return blas.dot(b * mt, rPtr, rPtr);
+        return forward(loadBatch(null, start, b, 0), b);
     }
 
     @Override
@@ -238,12 +257,18 @@ final class CpuBlasKernel implements TiledKernel {
         }
     }
 
-    /** R ← Xb·W + B − Yb for the rows loaded by {@link #loadBatch} ({@code xbp} and {@link #ybp}). */
-    private void forward(Pointer xbp, int b) {
+    /**
+     * R ← Xb·W + B − Yb for the rows loaded by {@link #loadBatch} ({@code xbp} and {@link #ybp}); returns Σ r²
+     * (and, for one output, leaves Σ r in {@link #rowSum}).
+     */
+    private double forward(Pointer xbp, int b) {
         if (mt == 1) {
             blas.gemv(false, b, nx, 1.0, xbp, nx, boundTheta.w, 0.0, rPtr);
         } else {
             blas.gemm(false, b, mt, nx, 1.0, xbp, nx, boundTheta.w, mt, 0.0, rPtr, mt);
+        }
+        if (oneOutput) {
+            return residual(b);
         }
         blas.ger(b, mt, onesPtr, boundTheta.b, rPtr); // R ← R + 1·Bᵀ
         if (tile == 1) {
@@ -252,6 +277,55 @@ final class CpuBlasKernel implements TiledKernel {
             // R ← R − Yb·T: T (m × tile·m) holds one 1 per column, so each product term is exactly a target
             blas.gemm(false, b, mt, m, -1.0, ybp, m, tilePtr, mt, 1.0, rPtr, mt);
         }
+        return blas.dot(b * mt, rPtr, rPtr);
+    }
+
+    /**
+     * One output: r_i ← (r_i + B) − y_i over the b rows of R (two roundings, as the ger and axpy calls make
+     * them), Σ r_i² returned and Σ r_i left in {@link #rowSum}, both in float64 and in row order.
+     */
+    private double residual(int b) {
+        sumSq = 0;
+        rowSum = 0;
+        if (ybBuf != null) {
+            residualPart(0, b, ybBuf, (int) ybAt);
+        } else { // Y's own rows from row ybAt, perhaps across its chunks
+            for (int i = 0; i < b; ) {
+                long row = ybAt + i;
+                int in = (int) (row % yRowsPerChunk);
+                int to = (int) Math.min(b, i + (long) yRowsPerChunk - in);
+                residualPart(i, to, yRows[(int) (row / yRowsPerChunk)], in * es);
+                i = to;
+            }
+        }
+        return sumSq;
+    }
+
+    private double sumSq;
+
+    /** {@link #residual}'s loop over rows from..to of R, whose targets start at byte {@code yAt} of {@code ys}. */
+    private void residualPart(int from, int to, ByteBuffer ys, int yAt) {
+        double sq = sumSq;
+        double sum = rowSum;
+        if (dbl) {
+            double bias = boundTheta.bias();
+            for (int i = from; i < to; i++) {
+                double v = (rBytes.getDouble(i * 8) + bias) - ys.getDouble(yAt + (i - from) * 8);
+                rBytes.putDouble(i * 8, v);
+                sq += v * v;
+                sum += v;
+            }
+        } else {
+            float bias = (float) boundTheta.bias();
+            for (int i = from; i < to; i++) {
+                float v = (rBytes.getFloat(i * 4) + bias) - ys.getFloat(yAt + (i - from) * 4);
+                rBytes.putFloat(i * 4, v);
+                sq += (double) v * v;
+                sum += v;
+            }
+        }
+        sumSq = sq;
+        rowSum = sum;
     }
 
     /** Points {@link #ybp} at the batch's targets and returns a pointer to its inputs (X and Y themselves in order). */
@@ -260,6 +334,8 @@ final class CpuBlasKernel implements TiledKernel {
         if (order == null) { // X's and Y's own rows, no copy
             yView.position((long) start * m);
             ybp = yView;
+            ybBuf = null;
+            ybAt = start;
             xView.position((long) start * nx);
             return xView;
         }
@@ -269,6 +345,8 @@ final class CpuBlasKernel implements TiledKernel {
         groupEnd = -1; // the slots are about to be overwritten
         int slot = gather.gather(order, start, b, nextB);
         ybp = ybPtr[slot];
+        ybBuf = ybBytes[slot];
+        ybAt = 0;
         return xbPtr[slot];
     }
 
@@ -294,7 +372,9 @@ final class CpuBlasKernel implements TiledKernel {
             groupEnd = start + rows;
         }
         long at = start - groupStart;
-        ybp = ybAt[groupSlot].position(at * m);
+        ybp = ybAtPtr[groupSlot].position(at * m);
+        ybBuf = ybBytes[groupSlot];
+        ybAt = at * m * es;
         return xbAt[groupSlot].position(at * nx);
     }
 
@@ -304,6 +384,8 @@ final class CpuBlasKernel implements TiledKernel {
         private INDArray array;
         Pointer w;
         Pointer b;
+        private ByteBuffer bytes; // the whole [W; B]
+        private int biasAt; // B's first byte in it
 
         Bound(String what) {
             this.what = what;
@@ -315,7 +397,22 @@ final class CpuBlasKernel implements TiledKernel {
                 BytePointer p = HostMemory.pointer(a);
                 w = typed(p);
                 b = typed(p).position((long) nx * mt);
+                bytes = HostMemory.rowChunks(a, mt * es, nx + 1)[0];
+                biasAt = nx * mt * es;
                 array = a;
+            }
+        }
+
+        /** B's first element (one output: B itself). */
+        double bias() {
+            return dbl ? bytes.getDouble(biasAt) : bytes.getFloat(biasAt);
+        }
+
+        void setBias(double v) {
+            if (dbl) {
+                bytes.putDouble(biasAt, v);
+            } else {
+                bytes.putFloat(biasAt, (float) v);
             }
         }
     }

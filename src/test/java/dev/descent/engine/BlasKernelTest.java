@@ -1,5 +1,6 @@
 package dev.descent.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.descent.data.Dataset;
@@ -30,5 +31,28 @@ class BlasKernelTest extends GradientKernelContract {
         for (double s : sums) {
             assertEquals(64.0, s, 0.0, "R = 8 in every column");
         }
+    }
+
+    /**
+     * One output reads the targets of an in-order batch from Y's own memory, which is cut into chunks of
+     * under 2 GiB: a batch across two chunks (here 7 rows each) gives the bits of a batch within one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT", "DOUBLE"})
+    void inOrderTargetsAcrossChunksAreReadInPlace(DataType t) {
+        Dataset d = data(50, 4, 1, t, 5);
+        CpuBlasKernel whole = new CpuBlasKernel(d, 16, 1, true);
+        CpuBlasKernel cut = new CpuBlasKernel(d, 16, 1, true, 7);
+        INDArray theta = Nd4j.rand(t, 5, 1).subi(0.5);
+        for (int start : new int[] {0, 3, 6, 13, 34}) {
+            INDArray g1 = Nd4j.zeros(t, 5, 1);
+            INDArray g2 = Nd4j.zeros(t, 5, 1);
+            double l1 = whole.gradient(theta, null, start, 16, g1);
+            double l2 = cut.gradient(theta, null, start, 16, g2);
+            assertEquals(l1, l2, 0.0, "loss from row " + start);
+            assertArrayEquals(g1.data().asDouble(), g2.data().asDouble(), 0.0, "gradient from row " + start);
+            assertEquals(whole.squaredError(theta, start, 16), cut.squaredError(theta, start, 16), 0.0);
+        }
+        assertEquals(batchMse(d, java.util.stream.IntStream.range(0, 50).toArray(), theta), cut.mse(theta), 1e-6);
     }
 }

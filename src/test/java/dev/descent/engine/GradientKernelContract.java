@@ -28,12 +28,12 @@ abstract class GradientKernelContract extends SeededTest {
         return kind().create(d, maxBatch);
     }
 
-    private static Dataset data(long n, int nx, int ny, DataType t, long seed) {
+    static Dataset data(long n, int nx, int ny, DataType t, long seed) {
         return new SyntheticData(n, nx, ny, 0.5, t, seed).generate().data();
     }
 
     /** The batch MSE computed plainly with ND4J ops in float64, for finite differences. */
-    private static double batchMse(Dataset d, int[] rows, INDArray theta) {
+    static double batchMse(Dataset d, int[] rows, INDArray theta) {
         INDArray x = d.x().getRows(rows).castTo(DataType.DOUBLE);
         INDArray y = d.y().getRows(rows).castTo(DataType.DOUBLE);
         INDArray th = theta.castTo(DataType.DOUBLE);
