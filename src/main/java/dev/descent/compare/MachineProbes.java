@@ -2,6 +2,7 @@ package dev.descent.compare;
 
 import dev.descent.data.BatchOrder;
 import dev.descent.host.HostMemory;
+import dev.descent.host.RawRows;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -132,11 +133,11 @@ public final class MachineProbes {
         int es = c.dataType() == DataType.DOUBLE ? 8 : 4;
         int rowBytes = (int) c.columns() * es;
         int perChunk = HostMemory.rowsPerChunk(rowBytes);
-        ByteBuffer[] rows = HostMemory.rowChunks(c, rowBytes, perChunk);
+        RawRows rows = new RawRows(HostMemory.rowChunks(c, rowBytes, perChunk), perChunk, rowBytes);
         INDArray cy = y == null ? null : HostMemory.rowContiguousOrCopy(y);
         int yRowBytes = cy == null ? 0 : (int) cy.columns() * es;
         int yPerChunk = cy == null ? 1 : HostMemory.rowsPerChunk(yRowBytes);
-        ByteBuffer[] yRows = cy == null ? null : HostMemory.rowChunks(cy, yRowBytes, yPerChunk);
+        RawRows yRows = cy == null ? null : new RawRows(HostMemory.rowChunks(cy, yRowBytes, yPerChunk), yPerChunk, yRowBytes);
         int b = (int) Math.min(batch, c.rows());
         INDArray[] bufs = new INDArray[threads];
         INDArray[] yBufs = new INDArray[threads];
@@ -144,22 +145,21 @@ public final class MachineProbes {
         BatchOrder order = new BatchOrder(c.rows(), b, true, false, seed);
         int[] ord = order.order(); // refilled in place by startEpoch
         for (int t = 0; t < threads; t++) {
+            // The engine's own row copy (RawRows), into one batch-sized buffer per thread
             bufs[t] = Nd4j.createUninitialized(c.dataType(), b, c.columns());
             ByteBuffer dst = HostMemory.rowChunks(bufs[t], rowBytes, b)[0];
-            ByteBuffer[] src = HostMemory.threadViews(rows);
+            long dstAt = RawRows.addressOf(dst);
             yBufs[t] = cy == null ? null : Nd4j.createUninitialized(c.dataType(), b, cy.columns());
             ByteBuffer yDst = cy == null ? null : HostMemory.rowChunks(yBufs[t], yRowBytes, b)[0];
-            ByteBuffer[] ySrc = cy == null ? null : HostMemory.threadViews(yRows);
+            long yDstAt = cy == null ? 0 : RawRows.addressOf(yDst);
             int from = (int) ((long) ord.length * t / threads);
             int to = (int) ((long) ord.length * (t + 1) / threads);
             copiers[t] = () -> {
-                for (int i = from; yDst != null && i < to; i++) {
-                    int row = ord[i];
-                    yDst.put(((i - from) % b) * yRowBytes, ySrc[row / yPerChunk], (row % yPerChunk) * yRowBytes, yRowBytes);
+                for (int i = from; yRows != null && i < to; i++) {
+                    yRows.copy(ord[i], yDst, yDstAt, ((i - from) % b) * yRowBytes);
                 }
                 for (int i = from; i < to; i++) {
-                    int row = ord[i];
-                    dst.put(((i - from) % b) * rowBytes, src[row / perChunk], (row % perChunk) * rowBytes, rowBytes);
+                    rows.copy(ord[i], dst, dstAt, ((i - from) % b) * rowBytes);
                 }
             };
         }

@@ -1,6 +1,7 @@
 package dev.descent.engine;
 
 import dev.descent.host.HostMemory;
+import dev.descent.host.RawRows;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -174,45 +175,43 @@ public final class RowGather {
 
     /** One thread's views of the source rows and the slots. */
     private static final class Copier {
-        private final ByteBuffer[] xRows;
-        private final ByteBuffer[] yRows;
-        private final int xPerChunk;
-        private final int yPerChunk;
+        private final RawRows xRows;
+        private final RawRows yRows;
         private final int xRowBytes;
         private final int yRowBytes;
         private final ByteBuffer[] xSlots;
         private final ByteBuffer[] ySlots;
+        private final long[] xSlotAt; // the slots' addresses
+        private final long[] ySlotAt;
 
         Copier(ByteBuffer[] xRows, int xPerChunk, int xRowBytes, ByteBuffer[] yRows, int yPerChunk, int yRowBytes,
                 ByteBuffer[] xSlots, ByteBuffer[] ySlots) {
-            this.xRows = xRows;
-            this.yRows = yRows;
-            this.xPerChunk = xPerChunk;
-            this.yPerChunk = yPerChunk;
+            this.xRows = new RawRows(xRows, xPerChunk, xRowBytes);
+            this.yRows = new RawRows(yRows, yPerChunk, yRowBytes);
             this.xRowBytes = xRowBytes;
             this.yRowBytes = yRowBytes;
             this.xSlots = xSlots;
             this.ySlots = ySlots;
+            this.xSlotAt = new long[xSlots.length];
+            this.ySlotAt = new long[ySlots.length];
+            for (int s = 0; s < xSlots.length; s++) {
+                xSlotAt[s] = RawRows.addressOf(xSlots[s]);
+                ySlotAt[s] = RawRows.addressOf(ySlots[s]);
+            }
         }
 
         /** Copies rows order[start+from .. start+from+len) to positions from.. of slot s. */
         void copy(int[] order, int start, int from, int len, int s) {
             ByteBuffer y = ySlots[s];
+            long ya = ySlotAt[s];
             int to = from + len;
             for (int i = from; i < to; i++) { // Y's scattered reads first: independent loads the CPU overlaps
-                int row = order[start + i];
-                ByteBuffer src = yRows[row / yPerChunk];
-                int at = (row % yPerChunk) * yRowBytes;
-                switch (yRowBytes) { // one float or double: a plain load, cheaper than a bulk copy's call
-                    case 4 -> y.putInt(i * 4, src.getInt(at));
-                    case 8 -> y.putLong(i * 8, src.getLong(at));
-                    default -> y.put(i * yRowBytes, src, at, yRowBytes);
-                }
+                yRows.copy(order[start + i], y, ya, i * yRowBytes);
             }
             ByteBuffer x = xSlots[s];
+            long xa = xSlotAt[s];
             for (int i = from; i < to; i++) {
-                int row = order[start + i];
-                x.put(i * xRowBytes, xRows[row / xPerChunk], (row % xPerChunk) * xRowBytes, xRowBytes);
+                xRows.copy(order[start + i], x, xa, i * xRowBytes);
             }
         }
     }
