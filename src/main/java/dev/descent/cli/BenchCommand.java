@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench}: whole epochs over a grid, against DL4J and the machine's own limits. */
 @Command(name = "bench", header = "Epochs over a grid of shapes beside DL4J and the machine's limits.",
-        description = "Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's rows on two threads, as the engine gathers (random-access bound), and a square gemm (FLOP/s).")
+        description = "Trains whole epochs on synthetic data for every (nX, nY, batch size, dtype) of the grid and sets each beside DL4J's single Dense layer (same data, same batches) and beside probes of this machine run in the same process: a sequential read of X and Y (bandwidth bound), a shuffled gather of X's rows (and of X's and Y's) on two threads, as the engine gathers (random-access bound), the engine's gather with every gathered line read by the thread that computes (hand-off: the floor of a batch computed on one core), and a square gemm (FLOP/s).")
 final class BenchCommand extends DescentCommand {
 
     @Option(names = {"-n", "--rows"}, description = "Rows N of each synthetic dataset (default: ${DEFAULT-VALUE}).")
@@ -145,17 +145,18 @@ final class BenchCommand extends DescentCommand {
                 noShuffle ? "in order" : "shuffled", epochs, warmup, noDl4j ? "DL4J skipped"
                         : "DL4J on " + (dl4jRows == 0 ? "all" : String.format(Locale.ROOT, "%,d", dl4jRows)) + " rows",
                 optimizer.hyperparameters(), threads > 1 ? "  engine: " + threads + " threads a batch" : "");
-        o.printf(Locale.ROOT, "%5s %4s %6s %-7s %9s %12s %7s %6s %8s %12s %7s %12s %12s %12s%n", "nX", "nY", "batch", "dtype",
+        o.printf(Locale.ROOT, "%5s %4s %6s %-7s %9s %12s %7s %6s %8s %12s %7s %12s %12s %12s %12s%n", "nX", "nY", "batch", "dtype",
                 "s/epoch", "samples/s", "GB/s", "%read", "GFLOP/s", "DL4J /s", "ratio", "read bound", "gather bound",
-                "X+Y gather");
+                "X+Y gather", "hand-off");
         o.flush();
         List<Bench.Cell> cells = new Bench(config, optimizer).run(c -> {
             boolean dl = !Double.isNaN(c.dl4jSeconds());
-            o.printf(Locale.ROOT, "%5d %4d %6d %-7s %9.4f %,12.0f %7.2f %5.0f%% %8.2f %12s %7s %,12.0f %,12.0f %12s%s%n", c.nx(),
+            o.printf(Locale.ROOT, "%5d %4d %6d %-7s %9.4f %,12.0f %7.2f %5.0f%% %8.2f %12s %7s %,12.0f %,12.0f %12s %12s%s%n", c.nx(),
                     c.ny(), c.batch(), DtypeConverter.name(c.dtype()), c.engineSeconds(), c.engineRate(), c.achievedGBs(),
                     100 * c.fractionOfRead(), c.achievedGflops(), dl ? String.format(Locale.ROOT, "%,.0f", c.dl4jRate()) : "-",
                     dl ? String.format(Locale.ROOT, "%.1f×", c.speedRatio()) : "-", c.readBoundRate(), c.gatherBoundRate(),
                     Double.isNaN(c.gatherXYSeconds()) ? "-" : String.format(Locale.ROOT, "%,.0f", c.gatherXYBoundRate()),
+                    Double.isNaN(c.handOffSeconds()) ? "-" : String.format(Locale.ROOT, "%,.0f", c.handOffBoundRate()),
                     c.engineStop() == StopReason.EPOCHS ? "" : "  (" + c.engineStop() + ": lower --lr)");
             o.flush();
         });
@@ -220,6 +221,8 @@ final class BenchCommand extends DescentCommand {
         m.put("gather_bound_samples_per_s", c.gatherBoundRate());
         m.put("gather_xy_probe_seconds", Double.isNaN(c.gatherXYSeconds()) ? "" : c.gatherXYSeconds());
         m.put("gather_xy_bound_samples_per_s", Double.isNaN(c.gatherXYSeconds()) ? "" : c.gatherXYBoundRate());
+        m.put("hand_off_probe_seconds", Double.isNaN(c.handOffSeconds()) ? "" : c.handOffSeconds());
+        m.put("hand_off_bound_samples_per_s", Double.isNaN(c.handOffSeconds()) ? "" : c.handOffBoundRate());
         m.put("gemm_probe_gflop_per_s", c.gemmGflops());
         m.put("dl4j_rows", c.dl4jRows());
         m.put("dl4j_seconds_per_epoch", Double.isNaN(c.dl4jSeconds()) ? "" : c.dl4jSeconds());
@@ -249,6 +252,10 @@ final class BenchCommand extends DescentCommand {
             if (g.stream().noneMatch(c -> Double.isNaN(c.gatherXYSeconds()))) {
                 curves.add(new Plots.Curve("bound: one shuffled gather of X and Y", b,
                         g.stream().mapToDouble(Bench.Cell::gatherXYBoundRate).toArray()));
+            }
+            if (g.stream().noneMatch(c -> Double.isNaN(c.handOffSeconds()))) {
+                curves.add(new Plots.Curve("bound: the gather handed to the computing thread", b,
+                        g.stream().mapToDouble(Bench.Cell::handOffBoundRate).toArray()));
             }
             XYChart chart = Plots.lines("samples/s vs batch size: " + e.getKey(), "batch size (log scale)",
                     "samples/s (log scale)", curves, true, 1);

@@ -78,11 +78,14 @@ public final class Bench {
      * @param readSeconds best sequential read of X and Y (the bandwidth bound of one epoch)
      * @param gatherSeconds best shuffled gather of X's rows at this batch size (the random-access bound)
      * @param gatherXYSeconds the same with each row's targets (what a shuffled step fetches); NaN on a GPU
+     * @param handOffSeconds the engine's own gather of X's and Y's rows with each gathered line read once by the
+     *     thread that asked for it ({@link MachineProbes#handOff}: the floor of a batch computed on one core);
+     *     NaN on a GPU
      * @param gemmGflops the gemm probe of this dtype
      */
     public record Cell(int nx, int ny, int batch, DataType dtype, long rows, double engineSeconds, StopReason engineStop,
             long dl4jRows, double dl4jSeconds, double readSeconds, double gatherSeconds, double gatherXYSeconds,
-            double gemmGflops) {
+            double handOffSeconds, double gemmGflops) {
 
         public int elementBytes() {
             return dtype == DataType.DOUBLE ? 8 : 4;
@@ -138,6 +141,11 @@ public final class Bench {
         public double gatherXYBoundRate() {
             return rows / gatherXYSeconds;
         }
+
+        /** Samples/s if an epoch cost the engine's gather with the rows read where they are computed on. */
+        public double handOffBoundRate() {
+            return rows / handOffSeconds;
+        }
     }
 
     private final Config config;
@@ -170,7 +178,9 @@ public final class Bench {
                     double read;
                     double[] gathers = new double[config.batches().size()];
                     double[] gathersXY = new double[gathers.length];
+                    double[] handOffs = new double[gathers.length];
                     java.util.Arrays.fill(gathersXY, Double.NaN);
+                    java.util.Arrays.fill(handOffs, Double.NaN);
                     long shuffle = dev.descent.data.Seeds.shuffle(config.seed());
                     if (gpu()) {
                         try (Device dev = devices.apply(dtype)) {
@@ -189,10 +199,11 @@ public final class Bench {
                             gathers[i] = MachineProbes.gather(data.x(), config.batches().get(i), shuffle, 3, gatherThreads).seconds();
                             gathersXY[i] = MachineProbes.gather(data.x(), data.y(), config.batches().get(i), shuffle, 3,
                                     gatherThreads).seconds();
+                            handOffs[i] = MachineProbes.handOff(data.x(), data.y(), config.batches().get(i), shuffle, 3).seconds();
                         }
                     }
                     for (int i = 0; i < gathers.length; i++) {
-                        Cell c = cell(data, config.batches().get(i), read, gathers[i], gathersXY[i], gflops);
+                        Cell c = cell(data, config.batches().get(i), read, gathers[i], gathersXY[i], handOffs[i], gflops);
                         cells.add(c);
                         sink.accept(c);
                         // DL4J's per-batch arrays live off-heap until the collector finds their wrappers: reclaim
@@ -208,7 +219,7 @@ public final class Bench {
         return cells;
     }
 
-    private Cell cell(Dataset data, int batch, double readSeconds, double gather, double gatherXY, double gflops) {
+    private Cell cell(Dataset data, int batch, double readSeconds, double gather, double gatherXY, double handOff, double gflops) {
         Trainer.Config tc = new Trainer.Config(batch, config.epochs(), config.shuffle(), false, 0, 1e30, dev.descent.data.Seeds.shuffle(config.seed()),
                 config.kernel(), false, Trainer.StopRule.EPOCH_LOSS, config.threads());
         LinearModel initial = Init.ZEROS.create(data.inputs(), data.outputs(), data.dataType(), dev.descent.data.Seeds.init(config.seed()));
@@ -223,7 +234,7 @@ public final class Bench {
             dl4jSeconds = steadyMedian(ref.train(d, initial, false).history().stream().mapToDouble(Dl4jReference.Epoch::seconds).toArray());
         }
         return new Cell(data.inputs(), data.outputs(), batch, data.dataType(), data.size(), engineSeconds, engine.stop(),
-                dl4jRows, dl4jSeconds, readSeconds, gather, gatherXY, gflops);
+                dl4jRows, dl4jSeconds, readSeconds, gather, gatherXY, handOff, gflops);
     }
 
     /** Median epoch seconds after the warm-up epochs (NaN when training stopped before them). */

@@ -2,6 +2,8 @@ package dev.descent.compare;
 
 import dev.descent.data.BatchOrder;
 import dev.descent.host.HostMemory;
+import dev.descent.engine.RowGather;
+import dev.descent.engine.Tuning;
 import dev.descent.host.RawRows;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -178,6 +180,79 @@ public final class MachineProbes {
         java.lang.ref.Reference.reachabilityFence(cy);
         return new Probe(threads == 1 ? "shuffled row gather" : "shuffled row gather on " + threads + " threads", best,
                 (double) c.rows() * (rowBytes + yRowBytes));
+    }
+
+    /**
+     * Best of {@code repeats} passes of the engine's own shuffled gather ({@link RowGather}: its helper thread
+     * fetches the next request while this thread takes the current one) in the requests the kernel makes for
+     * batches of {@code batch} rows (a group of small batches, or a large batch's blocks), with every cache line
+     * of the gathered X and Y rows read once on this thread: what an epoch costs when one core does a shuffled
+     * batch's arithmetic, the arithmetic left out. The rows the helper copied reach this core from the other's
+     * cache; {@link #gather} leaves each copy where it was made. Two threads (one on a one-core machine, as the
+     * kernel). Not modified.
+     */
+    public static Probe handOff(INDArray x, INDArray y, int batch, long seed, int repeats) {
+        requireCpu();
+        INDArray cx = HostMemory.rowContiguousOrCopy(x);
+        INDArray cy = HostMemory.rowContiguousOrCopy(y);
+        int es = cx.dataType() == DataType.DOUBLE ? 8 : 4;
+        int xRowBytes = (int) cx.columns() * es;
+        int yRowBytes = (int) cy.columns() * es;
+        int xPerChunk = HostMemory.rowsPerChunk(xRowBytes);
+        int yPerChunk = HostMemory.rowsPerChunk(yRowBytes);
+        int b = (int) Math.min(batch, cx.rows());
+        boolean grouped = (long) b * xRowBytes < Tuning.PREFETCH_MIN_BYTES;
+        int blocks = grouped ? 1 : (b + Tuning.blockRows(xRowBytes) - 1) / Tuning.blockRows(xRowBytes);
+        int request = grouped ? Tuning.groupRows(b, xRowBytes) : (b + blocks - 1) / blocks;
+        INDArray[] xs = {Nd4j.createUninitialized(cx.dataType(), request, cx.columns()),
+            Nd4j.createUninitialized(cx.dataType(), request, cx.columns())};
+        INDArray[] ys = {Nd4j.createUninitialized(cy.dataType(), request, cy.columns()),
+            Nd4j.createUninitialized(cy.dataType(), request, cy.columns())};
+        ByteBuffer[] xSlots = {HostMemory.rowChunks(xs[0], xRowBytes, request)[0], HostMemory.rowChunks(xs[1], xRowBytes, request)[0]};
+        ByteBuffer[] ySlots = {HostMemory.rowChunks(ys[0], yRowBytes, request)[0], HostMemory.rowChunks(ys[1], yRowBytes, request)[0]};
+        RowGather g = new RowGather(HostMemory.rowChunks(cx, xRowBytes, xPerChunk), xPerChunk, xRowBytes,
+                HostMemory.rowChunks(cy, yRowBytes, yPerChunk), yPerChunk, yRowBytes, xSlots, ySlots, request,
+                Runtime.getRuntime().availableProcessors() > 1, new Object[] {xs, ys, cx, cy});
+        BatchOrder order = new BatchOrder(cx.rows(), b, true, false, seed);
+        int[] ord = order.order();
+        long sink = 0;
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < repeats; r++) {
+            order.startEpoch(r);
+            long t0 = System.nanoTime();
+            for (int start = 0; start < ord.length; ) {
+                // the kernel's requests: whole groups, or each batch's equal blocks
+                int bs = grouped ? Math.min(request, ord.length - start) : Math.min(b, ord.length - start);
+                int parts = grouped ? 1 : Math.min(blocks, bs);
+                for (int k = 0; k < parts; k++) {
+                    int s = (int) ((long) k * bs / parts);
+                    int len = (int) ((long) (k + 1) * bs / parts) - s;
+                    int slot = g.gather(ord, start + s, len, len);
+                    sink += readLines(xSlots[slot], len * xRowBytes) + readLines(ySlots[slot], len * yRowBytes);
+                }
+                start += bs;
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        java.lang.ref.Reference.reachabilityFence(xs);
+        java.lang.ref.Reference.reachabilityFence(ys);
+        java.lang.ref.Reference.reachabilityFence(cx);
+        java.lang.ref.Reference.reachabilityFence(cy);
+        linesRead = sink;
+        return new Probe("shuffled gather, rows handed to the reading thread", best, (double) cx.rows() * (xRowBytes + yRowBytes));
+    }
+
+    /** Where {@link #handOff} leaves the sum of what it read, so that its loads are not optimised away. */
+    @SuppressWarnings("unused")
+    private static volatile long linesRead;
+
+    /** One load from each 64-byte line of bytes 0..len of {@code b}: their sum, so that the loads are not dropped. */
+    private static long readLines(ByteBuffer b, int len) {
+        long sum = 0;
+        for (int i = 0; i + 8 <= len; i += 64) {
+            sum += b.getLong(i);
+        }
+        return sum;
     }
 
     /** Best of {@code repeats} square gemms C ← A·B of order {@code n} in {@code dtype}: 2n³ FLOPs each. */

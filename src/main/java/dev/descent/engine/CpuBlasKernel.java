@@ -110,7 +110,7 @@ final class CpuBlasKernel implements TiledKernel {
         this.mt = m * tile;
         this.n = data.size();
         this.maxBatch = maxBatch;
-        this.block = Math.max(Tuning.BLOCK_MIN_ROWS, Tuning.BLOCK_BYTES / (nx * es));
+        this.block = Tuning.blockRows(nx * es);
         int xRowsPerChunk = HostMemory.rowsPerChunk(nx * es);
         int yRowsPerChunk = HostMemory.rowsPerChunk(m * es);
         ByteBuffer[] xRows = HostMemory.rowChunks(x, nx * es, xRowsPerChunk);
@@ -363,8 +363,7 @@ final class CpuBlasKernel implements TiledKernel {
         boolean inGroup = start >= groupStart && start + b <= groupEnd
                 && Arrays.equals(order, start, start + b, groupRows, at0, at0 + b);
         if (!inGroup) {
-            long batchBytes = (long) b * xRowBytes;
-            int group = b * (int) ((Tuning.GROUP_BYTES + batchBytes - 1) / batchBytes);
+            int group = Tuning.groupRows(b, xRowBytes);
             int rows = Math.min(group, order.length - start);
             groupSlot = gather.gather(order, start, rows, group);
             System.arraycopy(order, start, groupRows, 0, rows);

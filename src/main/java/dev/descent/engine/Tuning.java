@@ -53,6 +53,17 @@ public final class Tuning {
 
     public static final long GATHER_IDLE_NANOS = 200_000_000L;
 
+    /** Rows of X in a block of a large batch ({@link #BLOCK_BYTES}, at least {@link #BLOCK_MIN_ROWS}). */
+    public static int blockRows(int xRowBytes) {
+        return Math.max(BLOCK_MIN_ROWS, BLOCK_BYTES / xRowBytes);
+    }
+
+    /** Rows in a group of batches of b rows each below {@link #PREFETCH_MIN_BYTES}: whole batches, at least {@link #GROUP_BYTES}. */
+    public static int groupRows(int b, int xRowBytes) {
+        long batchBytes = (long) b * xRowBytes;
+        return (int) Math.min(Integer.MAX_VALUE, b * ((GROUP_BYTES + batchBytes - 1) / batchBytes));
+    }
+
     /** The test set is evaluated in batches of at least this many rows (the training batch size when larger). */
     public static final int EVAL_BATCH = 4096;
 }

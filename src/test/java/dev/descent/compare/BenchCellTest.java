@@ -1,6 +1,7 @@
 package dev.descent.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.engine.StopReason;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class BenchCellTest {
     @Test
     void derivedFiguresByHand() {
         // 1e6 rows of 100 + 1 float32 = 404e6 bytes per epoch; engine 0.5 s, DL4J 1000 rows in 0.01 s.
-        Bench.Cell c = new Bench.Cell(100, 1, 256, DataType.FLOAT, 1_000_000, 0.5, StopReason.EPOCHS, 1000, 0.01, 0.1, 0.2, 0.25, 50);
+        Bench.Cell c = new Bench.Cell(100, 1, 256, DataType.FLOAT, 1_000_000, 0.5, StopReason.EPOCHS, 1000, 0.01, 0.1, 0.2, 0.25, 0.3, 50);
         assertEquals(404e6, c.epochBytes(), EXACT);
         assertEquals(2e6, c.engineRate(), EXACT);
         assertEquals(1e5, c.dl4jRate(), EXACT);
@@ -25,6 +26,7 @@ class BenchCellTest {
         assertEquals(1e7, c.readBoundRate(), EXACT);
         assertEquals(5e6, c.gatherBoundRate(), EXACT);
         assertEquals(4e6, c.gatherXYBoundRate(), EXACT);
+        assertEquals(1e6 / 0.3, c.handOffBoundRate(), 1e-6);
     }
 
     @Test
@@ -38,6 +40,11 @@ class BenchCellTest {
             assertEquals(1000 * 50 * 4, gather.work(), EXACT);
             MachineProbes.Probe xy = MachineProbes.gather(a, a.getColumns(0, 1), 64, 1, 2, threads);
             assertEquals(1000 * (50 + 2) * 4, xy.work(), EXACT); // with each row's two targets
+            for (int batch : new int[] {8, 300}) { // groups of batches; blocks of a batch (50 floats: 983 rows)
+                MachineProbes.Probe handOff = MachineProbes.handOff(a, a.getColumns(0, 1), batch, 1, 2);
+                assertEquals(1000 * (50 + 2) * 4, handOff.work(), EXACT);
+                assertTrue(handOff.seconds() > 0);
+            }
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MachineProbes.gather(a, 64, 1, 2, 0));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MachineProbes.streamRead(a, 2, 0));
