@@ -215,22 +215,27 @@ public final class MachineProbes {
                 Runtime.getRuntime().availableProcessors() > 1, new Object[] {xs, ys, cx, cy});
         BatchOrder order = new BatchOrder(cx.rows(), b, true, false, seed);
         int[] ord = order.order();
+        // The kernel's requests over an epoch: whole groups, or each batch's equal blocks. Each call names the
+        // next request's length exactly, as the kernel does, so that every prefetch is used.
+        java.util.List<int[]> requests = new java.util.ArrayList<>();
+        for (int start = 0; start < ord.length; ) {
+            int bs = grouped ? Math.min(request, ord.length - start) : Math.min(b, ord.length - start);
+            int parts = grouped ? 1 : Math.min(blocks, bs);
+            for (int k = 0; k < parts; k++) {
+                int s = (int) ((long) k * bs / parts);
+                requests.add(new int[] {start + s, (int) ((long) (k + 1) * bs / parts) - s});
+            }
+            start += bs;
+        }
         long sink = 0;
         double best = Double.POSITIVE_INFINITY;
         for (int r = 0; r < repeats; r++) {
             order.startEpoch(r);
             long t0 = System.nanoTime();
-            for (int start = 0; start < ord.length; ) {
-                // the kernel's requests: whole groups, or each batch's equal blocks
-                int bs = grouped ? Math.min(request, ord.length - start) : Math.min(b, ord.length - start);
-                int parts = grouped ? 1 : Math.min(blocks, bs);
-                for (int k = 0; k < parts; k++) {
-                    int s = (int) ((long) k * bs / parts);
-                    int len = (int) ((long) (k + 1) * bs / parts) - s;
-                    int slot = g.gather(ord, start + s, len, len);
-                    sink += readLines(xSlots[slot], len * xRowBytes) + readLines(ySlots[slot], len * yRowBytes);
-                }
-                start += bs;
+            for (int i = 0; i < requests.size(); i++) {
+                int[] q = requests.get(i);
+                int slot = g.gather(ord, q[0], q[1], i + 1 < requests.size() ? requests.get(i + 1)[1] : 0);
+                sink += readLines(xSlots[slot], q[1] * xRowBytes) + readLines(ySlots[slot], q[1] * yRowBytes);
             }
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
