@@ -122,8 +122,9 @@ final class CpuBlasKernel implements TiledKernel {
         DataType t = data.dataType();
         this.xRowBytes = nx * es;
         // On one core the helper can only take turns with the caller, its spinning waits holding the core the
-        // caller needs: under taskset -c 0 it ran 4.1-4.9 M samples/s, the caller gathering alone 6.4-7.2 M
-        this.helper = helper && Runtime.getRuntime().availableProcessors() > 1;
+        // caller needs: under taskset -c 0 it ran 4.1-4.9 M samples/s, the caller gathering alone 6.4-7.2 M.
+        // Likewise where the thread was given one core (a Spark task of one CPU: Cores.within).
+        this.helper = helper && Cores.available() > 1;
         this.slotRows = this.helper ? (int) Math.min(Integer.MAX_VALUE, maxBatch + (Tuning.GROUP_BYTES + xRowBytes - 1) / xRowBytes)
                 : maxBatch;
         ByteBuffer[] xbBytes = new ByteBuffer[2];

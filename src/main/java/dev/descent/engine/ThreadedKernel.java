@@ -59,7 +59,7 @@ final class ThreadedKernel implements GradientKernel {
         }
         this.maxBatch = maxBatch;
         this.rows = data.size();
-        this.oversubscribed = threads > Runtime.getRuntime().availableProcessors();
+        this.oversubscribed = threads > Cores.available();
         this.blas = Blas.of(data.dataType());
         int rowBytes = data.inputs() * (data.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 8 : 4);
         this.minShareRows = Math.max(Tuning.SHARE_MIN_ROWS, Tuning.SHARE_MIN_BYTES / rowBytes);

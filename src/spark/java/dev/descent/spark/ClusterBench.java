@@ -163,6 +163,10 @@ public final class ClusterBench {
             Dataset big = data.partition(largest);
             TrainingResult alone = new Trainer(new Sgd(0.5 / lambdaMax), sgdCfg).train(big, null, LinearModel.zeros(nx, 1, DataType.DOUBLE));
             out.put("single_jvm_epoch_of_largest_partition_seconds", median(alone));
+            // The same on one thread (no gather helper): what an executor of one core has for it.
+            TrainingResult oneCore = dev.descent.engine.Cores.within(1, () -> new Trainer(new Sgd(0.5 / lambdaMax), sgdCfg)
+                    .train(big, null, LinearModel.zeros(nx, 1, DataType.DOUBLE)));
+            out.put("single_jvm_epoch_of_largest_partition_one_thread_seconds", median(oneCore));
         }
         System.out.println(dev.descent.report.RunFiles.json().writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }

@@ -14,6 +14,7 @@ import dev.descent.data.SyntheticData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -210,6 +211,32 @@ class RowGatherTest extends SeededTest {
             Thread.sleep(50);
         }
         assertEquals(0, helpers(), "helper threads still alive 5 s after the last batch");
+    }
+
+    /** A kernel made within one core (a Spark task of one CPU) gathers on its own thread: no helper starts. */
+    @Test
+    void withinOneCoreNoHelperStarts() throws Exception {
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one core: the helper is off anyway");
+        Dataset d = new SyntheticData(400, NX, 1, 0.1, DataType.DOUBLE, 6).generate().data();
+        BatchOrder order = new BatchOrder(400, B, true, false, 3);
+        order.startEpoch(0);
+        INDArray theta = Nd4j.zeros(DataType.DOUBLE, NX + 1, 1);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (helpers() > 0 && System.nanoTime() < deadline) { // other tests' helpers end 200 ms after their work
+            Thread.sleep(50);
+        }
+        assertEquals(0, helpers());
+        INDArray alone = Cores.within(1, () -> {
+            INDArray g = Nd4j.zeros(DataType.DOUBLE, NX + 1, 1);
+            KernelKind.BLAS.create(d, B).gradient(theta, order.order(), 0, B, g);
+            KernelKind.BLAS.create(d, B).gradient(theta, order.order(), B, B, g);
+            return g;
+        });
+        assertEquals(0, helpers(), "no helper within one core");
+        INDArray g = Nd4j.zeros(DataType.DOUBLE, NX + 1, 1);
+        KernelKind.BLAS.create(d, B).gradient(theta, order.order(), B, B, g);
+        assertTrue(helpers() > 0, "the same kernel outside starts its helper");
+        assertArrayEquals(alone.data().asDouble(), g.data().asDouble(), 0.0, "the same bits either way");
     }
 
     private static long helpers() {

@@ -52,6 +52,16 @@ class SparkTrainerTest {
         return a.sub(b).norm2Number().doubleValue() / b.norm2Number().doubleValue();
     }
 
+    /** Work on a partition runs with its task's CPUs (spark.task.cpus, 1 here), not the executor JVM's cores. */
+    @Test
+    void partitionWorkHasItsTasksCpus() throws Exception {
+        java.util.List<Integer> inTasks = sc.parallelize(java.util.List.of(1, 2, 3, 4), 4)
+                .map(x -> SparkTrainer.inTask(dev.descent.engine.Cores::available)).collect();
+        assertEquals(java.util.List.of(1, 1, 1, 1), inTasks);
+        assertEquals(Runtime.getRuntime().availableProcessors(), SparkTrainer.inTask(dev.descent.engine.Cores::available),
+                "outside a task: the JVM's cores");
+    }
+
     @Test
     void partitionsAreTheSingleMachineRows() {
         long r = 0;
