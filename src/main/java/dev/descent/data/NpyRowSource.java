@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,10 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * page it touched to the resident set until the mapping was dropped, which Java cannot do on demand).
  */
 public final class NpyRowSource implements RowSource {
-    private final Path xFile;
-    private final Path yFile;
-    private final FileChannel xc;
-    private final FileChannel yc;
+    private final String xFile;
+    private final String yFile;
+    private final SeekableByteChannel xc;
+    private final SeekableByteChannel yc;
     private final Npy.Header xh;
     private final Npy.Header yh;
     private final long rows;
@@ -31,16 +32,31 @@ public final class NpyRowSource implements RowSource {
     private final int es;
 
     public NpyRowSource(Path xFile, Path yFile) throws IOException {
-        this.xFile = xFile;
-        this.yFile = yFile;
+        this(openBoth(xFile, yFile), xFile.toString(), yFile.toString());
+    }
+
+    private NpyRowSource(SeekableByteChannel[] xy, String xName, String yName) throws IOException {
+        this(xy[0], xName, xy[1], yName);
+    }
+
+    /** Both files' channels; X's is closed again when Y's cannot be opened. */
+    private static SeekableByteChannel[] openBoth(Path xFile, Path yFile) throws IOException {
         FileChannel x = FileChannel.open(xFile, StandardOpenOption.READ);
-        FileChannel y;
         try {
-            y = FileChannel.open(yFile, StandardOpenOption.READ);
-        } catch (IOException e) {
+            return new SeekableByteChannel[] {x, FileChannel.open(yFile, StandardOpenOption.READ)};
+        } catch (IOException | RuntimeException e) {
             x.close();
             throw e;
         }
+    }
+
+    /**
+     * X and Y from two open channels (a file's, or a Hadoop file system's: see the Spark build), named in errors
+     * as {@code xName} and {@code yName}; closed by {@link #close}, and here when their headers are refused.
+     */
+    public NpyRowSource(SeekableByteChannel x, String xName, SeekableByteChannel y, String yName) throws IOException {
+        this.xFile = xName;
+        this.yFile = yName;
         this.xc = x;
         this.yc = y;
         try {
@@ -68,9 +84,9 @@ public final class NpyRowSource implements RowSource {
         return t == DataType.DOUBLE ? "float64" : "float32";
     }
 
-    private static Npy.Header header(FileChannel c, Path file) throws IOException {
+    private static Npy.Header header(SeekableByteChannel c, String file) throws IOException {
         InputStream in = Channels.newInputStream(c.position(0));
-        Npy.Header h = Npy.header(in, file.toString());
+        Npy.Header h = Npy.header(in, file);
         if (h.shape().length == 0 || h.shape()[0] < 1) {
             throw new DataFormatException(file + ": expected a 1-D or 2-D array with rows, got shape " + java.util.Arrays.toString(h.shape()));
         }
@@ -83,7 +99,7 @@ public final class NpyRowSource implements RowSource {
         return h;
     }
 
-    private void check(FileChannel c, Npy.Header h, Path file, long cols) throws IOException {
+    private void check(SeekableByteChannel c, Npy.Header h, String file, long cols) throws IOException {
         long need = rows * cols * es;
         if (c.size() - h.dataOffset() != need) {
             throw new DataFormatException(file + ": header declares " + rows + "×" + cols + " " + name(h.type()) + " (" + need
@@ -125,7 +141,7 @@ public final class NpyRowSource implements RowSource {
         fill(yc, yh.dataOffset() + from * ny * es, (long) count * ny * es, y, yFile);
     }
 
-    private static void fill(FileChannel c, long position, long bytes, INDArray dst, Path file) throws IOException {
+    private static void fill(SeekableByteChannel c, long position, long bytes, INDArray dst, String file) throws IOException {
         if (!HostMemory.rowContiguous(dst) || dst.length() * (dst.dataType() == DataType.DOUBLE ? 8L : 4L) < bytes) {
             throw new IllegalArgumentException("destination must be a c-ordered array of at least " + bytes + " bytes");
         }
@@ -140,7 +156,7 @@ public final class NpyRowSource implements RowSource {
                 }
             }.capacity(len).asByteBuffer();
             while (buf.hasRemaining()) {
-                int got = c.read(buf, position + done + buf.position());
+                int got = readAt(c, buf, position + done + buf.position());
                 if (got < 0) {
                     throw new DataFormatException(file + ": ended early (truncated while reading)");
                 }
@@ -148,6 +164,17 @@ public final class NpyRowSource implements RowSource {
             done += len;
         }
         java.lang.ref.Reference.reachabilityFence(dst); // written through a raw address only
+    }
+
+    /** A read at {@code position}: positional on a file's channel (several readers may share it), else seek and read. */
+    private static int readAt(SeekableByteChannel c, ByteBuffer buf, long position) throws IOException {
+        if (c instanceof FileChannel f) {
+            return f.read(buf, position);
+        }
+        synchronized (c) {
+            c.position(position);
+            return c.read(buf);
+        }
     }
 
     @Override

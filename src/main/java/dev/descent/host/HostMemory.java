@@ -35,7 +35,13 @@ public final class HostMemory {
 
     /** True when the rows of a matrix are laid out one after another (c order, unit column stride). */
     public static boolean rowContiguous(INDArray a) {
-        return a.rank() == 2 && a.ordering() == 'c' && a.stride(1) == 1 && (a.rows() == 1 || a.stride(0) == a.columns());
+        if (a.rank() != 2) {
+            return false;
+        }
+        if (a.columns() == 1) { // a column: ND4J marks its row-range views 'f' ([k, 1], strides [1, 1]), contiguous all the same
+            return a.rows() == 1 || a.stride(0) == 1;
+        }
+        return a.ordering() == 'c' && a.stride(1) == 1 && (a.rows() == 1 || a.stride(0) == a.columns());
     }
 
     /** A row-contiguous array with the same values: {@code a} itself when it already is one, else a copy. */

@@ -43,10 +43,10 @@ public final class SparkTraining {
      * --data as written: Spark reads any Hadoop path (hdfs://namenode:8020/…, s3a://bucket/…), which a
      * java.nio Path would fold into hdfs:/namenode… .
      */
-    private static String location(picocli.CommandLine.ParseResult parsed, DataOptions data) {
-        var option = parsed.matchedOption("--data");
+    private static String location(picocli.CommandLine.ParseResult parsed, String name, Path file) {
+        var option = parsed.matchedOption(name);
         String written = option == null || option.stringValues().isEmpty() ? null : option.stringValues().get(0);
-        return written != null && RunIdentity.remote(written) ? written : data.file.toString();
+        return written != null && RunIdentity.remote(written) ? written : file.toAbsolutePath().normalize().toString();
     }
 
     public static int run(TrainCommand cmd, dev.descent.engine.Checkpoint resumeFrom) throws IOException {
@@ -74,11 +74,7 @@ public final class SparkTraining {
             throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, a .csv or .parquet file or folder"
                     + " (with --target), or synthetic data (--rows, --nx, --ny); got " + data.file);
         }
-        String location = data.file == null ? null : location(parsed, data);
-        if ("npy".equals(format) && RunIdentity.remote(location)) {
-            throw new IllegalArgumentException("--spark reads .npy files from a path every executor can open as a file (local"
-                    + " or shared), not " + location + "; for hdfs: or s3a: data use CSV or Parquet");
-        }
+        String location = data.file == null ? null : location(parsed, "--data", data.file);
         Optimizer optimizer = cmd.opt.create();
         cmd.training.kernel();
         boolean bar = cmd.progressBar();
@@ -105,7 +101,7 @@ public final class SparkTraining {
             int p = cmd.partitions > 0 ? cmd.partitions : sc.defaultParallelism();
             ClusterData cd = data.file == null
                     ? ClusterData.synthetic(data.rows, data.nx, data.ny, data.noise, data.dtype, Seeds.data(data.seed), p)
-                    : format.equals("npy") ? ClusterData.npy(data.file, data.format.fileY, p)
+                    : format.equals("npy") ? ClusterData.npy(location, location(parsed, "--data-y", data.format.fileY), p)
                     : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
                             location, format, data.features, data.targets, data.dtype, p);
             long test = Math.round(data.testFraction * cd.rows());

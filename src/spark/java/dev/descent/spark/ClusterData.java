@@ -187,10 +187,38 @@ public abstract class ClusterData implements Serializable, Cloneable {
 
     /** X.npy and Y.npy at paths every executor can read. */
     public static ClusterData npy(Path x, Path y, int partitions) throws IOException {
-        try (NpyRowSource src = new NpyRowSource(x, y)) {
-            return new Npy(x.toAbsolutePath().toString(), y.toAbsolutePath().toString(), src.rows(), src.inputs(), src.outputs(),
-                    src.dataType() == DataType.DOUBLE, partitions);
+        return npy(x.toAbsolutePath().toString(), y.toAbsolutePath().toString(), partitions);
+    }
+
+    /**
+     * As {@link #npy(Path, Path, int)}, the files given as local paths or as URIs of a Hadoop file system
+     * ({@code hdfs://…}, {@code s3a://…}), which every executor then reads its row range from.
+     */
+    public static ClusterData npy(String x, String y, int partitions) throws IOException {
+        try (NpyRowSource src = openNpy(x, y)) {
+            return new Npy(x, y, src.rows(), src.inputs(), src.outputs(), src.dataType() == DataType.DOUBLE, partitions);
         }
+    }
+
+    /** A local file by its path (a {@code file:} URI too), anything else with a scheme through Hadoop. */
+    private static java.nio.channels.SeekableByteChannel channel(String location) throws IOException {
+        if (location.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !location.regionMatches(true, 0, "file:", 0, 5)) {
+            return HadoopChannel.open(location);
+        }
+        Path file = location.regionMatches(true, 0, "file:", 0, 5) ? Path.of(java.net.URI.create(location)) : Path.of(location);
+        return java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+    }
+
+    static NpyRowSource openNpy(String x, String y) throws IOException {
+        java.nio.channels.SeekableByteChannel xc = channel(x);
+        java.nio.channels.SeekableByteChannel yc;
+        try {
+            yc = channel(y);
+        } catch (IOException | RuntimeException e) {
+            xc.close();
+            throw e;
+        }
+        return new NpyRowSource(xc, x, yc, y);
     }
 
     private static final class Synthetic extends ClusterData {
@@ -280,7 +308,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
         Dataset build(int p, Object element) {
             long rows = rows(p);
             Dataset d = allocate(p);
-            try (NpyRowSource src = new NpyRowSource(Path.of(x), Path.of(y))) {
+            try (NpyRowSource src = openNpy(x, y)) {
                 int step = 1 << 20;
                 for (long r = 0; r < rows; r += step) {
                     int c = (int) Math.min(step, rows - r);

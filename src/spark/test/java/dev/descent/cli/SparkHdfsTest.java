@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import static dev.descent.cli.TrainCommandTest.descent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,39 @@ class SparkHdfsTest {
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("after epoch 4 of 6"), again.out());
         assertEquals(Npy.read(onDisk.resolve("model/W.npy")), Npy.read(onHdfs.resolve("model/W.npy")), "W after --resume");
+    }
+
+    /** .npy files on HDFS: every executor reads its row range through Hadoop, the same bits as from disk. */
+    @Test
+    void npyFilesOnHdfsTrainAsTheSameFilesOnDisk() throws Exception {
+        Dataset d = new SyntheticData(3000, 4, 1, 0.2, DataType.DOUBLE, 8).generate().data();
+        Path x = tmp.resolve("x.npy");
+        Path y = tmp.resolve("y.npy");
+        Npy.write(x, d.x());
+        Npy.write(y, d.y());
+        for (Path f : new Path[] {x, y}) {
+            dfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toUri()),
+                    new org.apache.hadoop.fs.Path("/npy/" + f.getFileName()));
+        }
+        String[] run = {"--spark", "local[2]", "--solver", "local-sgd", "--partitions", "3", "--batch-size", "64", "--epochs", "3",
+            "--lr", "0.05", "--progress", "off"};
+        Path onDisk = tmp.resolve("npy-disk");
+        TrainCommandTest.Run a = descent(concat(new String[] {"train", "--data", x.toString(), "--data-y", y.toString(), "--out",
+            onDisk.toString()}, run));
+        assertEquals(0, a.code(), a.err());
+        Path onHdfs = tmp.resolve("npy-hdfs");
+        TrainCommandTest.Run b = descent(concat(new String[] {"train", "--data", dfs.getURI() + "/npy/x.npy", "--data-y",
+            dfs.getURI() + "/npy/y.npy", "--out", onHdfs.toString()}, run));
+        assertEquals(0, b.code(), b.err());
+        assertEquals(Npy.read(onDisk.resolve("model/W.npy")), Npy.read(onHdfs.resolve("model/W.npy")), "W: hdfs vs disk");
+        assertArrayEquals(Npy.read(onDisk.resolve("model/B.npy")).data().asDouble(), Npy.read(onHdfs.resolve("model/B.npy")).data().asDouble(),
+                0.0, "B: hdfs vs disk, to the bit");
+
+        TrainCommandTest.Run missing = descent(concat(new String[] {"train", "--data", dfs.getURI() + "/npy/none.npy", "--data-y",
+            dfs.getURI() + "/npy/y.npy", "--out", tmp.resolve("npy-missing").toString()}, run));
+        assertTrue(missing.code() != 0, missing.err());
+        assertTrue(missing.err().contains("/npy/none.npy: cannot open it on its Hadoop file system (FileNotFoundException"), missing.err());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
     }
 
     private static String[] concat(String[] a, String[] b) {
