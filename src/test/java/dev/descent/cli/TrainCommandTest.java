@@ -27,6 +27,23 @@ class TrainCommandTest extends SeededTest {
     record Run(int code, String out, String err) {
     }
 
+    /**
+     * Whether this process ignores SIGINT, as a background job of a non-interactive shell does (and passes on to
+     * every child): a child JVM then cannot be interrupted, so the tests that send it SIGINT skip that signal.
+     */
+    static boolean sigintIgnored() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0; // bit of signal 2
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: assume it is not
+        }
+        return false;
+    }
+
     static Run descent(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
