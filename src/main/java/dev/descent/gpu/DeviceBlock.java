@@ -2,6 +2,7 @@ package dev.descent.gpu;
 
 import dev.descent.data.Dataset;
 import dev.descent.engine.Batches;
+import dev.descent.engine.Cores;
 import dev.descent.engine.EpochLoop;
 import dev.descent.engine.MemoryBatches;
 import dev.descent.engine.ModelBlock;
@@ -133,8 +134,9 @@ public final class DeviceBlock implements EpochLoop.Block {
                 xPinned[s] = dev.pinned((long) b * nx * es);
                 yPinned[s] = dev.pinned((long) b * m * es);
             }
-            hostGather = new RowGather(xRows, rowsPerChunkX, nx * es, yRows, rowsPerChunkY, m * es, xPinned, yPinned, b, true,
-                    new Object[] {hx, hy, xPinned, yPinned});
+            // A helper only with a second core, as the CPU kernel (CpuBlasKernel: on one core it takes turns with the caller)
+            hostGather = new RowGather(xRows, rowsPerChunkX, nx * es, yRows, rowsPerChunkY, m * es, xPinned, yPinned, b,
+                    Cores.available() > 1, new Object[] {hx, hy, xPinned, yPinned});
         }
         r = dev.alloc((long) b * m);
         ones = dev.alloc(b);
