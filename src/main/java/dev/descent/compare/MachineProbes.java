@@ -1,9 +1,10 @@
 package dev.descent.compare;
 
 import dev.descent.data.BatchOrder;
-import dev.descent.host.HostMemory;
+import dev.descent.engine.Cores;
 import dev.descent.engine.RowGather;
 import dev.descent.engine.Tuning;
+import dev.descent.host.HostMemory;
 import dev.descent.host.RawRows;
 import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -212,7 +213,7 @@ public final class MachineProbes {
         ByteBuffer[] ySlots = {HostMemory.rowChunks(ys[0], yRowBytes, request)[0], HostMemory.rowChunks(ys[1], yRowBytes, request)[0]};
         RowGather g = new RowGather(HostMemory.rowChunks(cx, xRowBytes, xPerChunk), xPerChunk, xRowBytes,
                 HostMemory.rowChunks(cy, yRowBytes, yPerChunk), yPerChunk, yRowBytes, xSlots, ySlots, request,
-                dev.descent.engine.Cores.available() > 1, new Object[] {xs, ys, cx, cy});
+                Cores.available() > 1, new Object[] {xs, ys, cx, cy});
         BatchOrder order = new BatchOrder(cx.rows(), b, true, false, seed);
         int[] ord = order.order();
         // The kernel's requests over an epoch: whole groups, or each batch's equal blocks. Each call names the

@@ -65,6 +65,7 @@ final class CpuBlasKernel implements TiledKernel {
     private ByteBuffer ybBuf; // the current batch's targets in a slot (set by loadBatch), or null: Y's own rows
     private long ybAt; // the first target's position: a byte offset into ybBuf, or else a row of Y
     private double rowSum; // Σ r of the last residual
+    private double sumSq; // Σ r² of the last residual
     private final INDArray tiling; // held: tilePtr points into it
     private final Pointer tilePtr; // m × tile·m: column k·m + j selects target j (tiled kernels only)
     private final ByteBuffer rBytes;
@@ -301,8 +302,6 @@ final class CpuBlasKernel implements TiledKernel {
         }
         return sumSq;
     }
-
-    private double sumSq;
 
     /** {@link #residual}'s loop over rows from..to of R, whose targets start at byte {@code yAt} of {@code ys}. */
     private void residualPart(int from, int to, ByteBuffer ys, int yAt) {
