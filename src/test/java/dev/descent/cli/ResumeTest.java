@@ -109,7 +109,7 @@ class ResumeTest extends SeededTest {
         assertEquals(0, descent("generate", "--kind", "synthetic", "--rows", "20000", "--nx", "20", "--ny", "2", "--out",
                 x.toString(), "--out-y", y.toString()).code());
         List<String> run = List.of("train", "--data", x.toString(), "--data-y", y.toString(), "--stream", "--chunk-mb", "1",
-                "--test-fraction", "0.1", "--epochs", "200", "--lr", "0.01", "--optimizer", "nesterov-torch", "--momentum", "0.9",
+                "--test-fraction", "0.1", "--epochs", "600", "--lr", "0.01", "--optimizer", "nesterov-torch", "--momentum", "0.9",
                 "--batch-size", "64", "--checkpoint-every", "1", "--progress", "off");
         Path ref = tmp.resolve("ref");
         List<String> refArgs = new ArrayList<>(run);
@@ -132,14 +132,14 @@ class ResumeTest extends SeededTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(signal.equals("INT") ? 130 : 137, p.exitValue(), Files.readString(tmp.resolve(signal + ".out")));
             Checkpoint c = Checkpoint.load(dir.resolve("checkpoint.ckpt"));
-            assertTrue(c.epochsDone() >= 4 && c.epochsDone() < 200, "epochs done: " + c.epochsDone());
+            assertTrue(c.epochsDone() >= 4 && c.epochsDone() < 600, "epochs done: " + c.epochsDone());
             TrainCommandTest.Run r = descent("train", "--resume", dir.toString(), "--progress", "off");
             assertEquals(0, r.code(), r.err());
             assertEquals(Npy.read(ref.resolve("model/W.npy")), Npy.read(dir.resolve("model/W.npy")), signal);
             assertEquals(Npy.read(ref.resolve("model/B.npy")), Npy.read(dir.resolve("model/B.npy")), signal);
             List<String> a = Files.readAllLines(ref.resolve("history.csv"));
             List<String> b = Files.readAllLines(dir.resolve("history.csv"));
-            assertEquals(201, b.size());
+            assertEquals(601, b.size());
             for (int i = 1; i < a.size(); i++) { // the losses, not the seconds
                 String[] ra = a.get(i).split(",");
                 String[] rb = b.get(i).split(",");
