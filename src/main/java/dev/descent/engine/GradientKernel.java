@@ -39,13 +39,18 @@ public interface GradientKernel {
         }
     }
 
-    /** The MSE over the whole set at θ, in batches of {@link #maxBatch()}. θ: not modified. */
-    default double mse(INDArray theta) {
+    /** Σ r² over the whole set at θ, in batches of {@link #maxBatch()} added in order. θ: not modified. */
+    default double squaredErrorSum(INDArray theta) {
         double sum = 0;
         for (long s = 0; s < rows(); s += maxBatch()) {
             int b = (int) Math.min(maxBatch(), rows() - s);
             sum += squaredError(theta, (int) s, b);
         }
-        return sum / ((double) rows() * theta.columns());
+        return sum;
+    }
+
+    /** The MSE over the whole set at θ, in batches of {@link #maxBatch()}. θ: not modified. */
+    default double mse(INDArray theta) {
+        return squaredErrorSum(theta) / ((double) rows() * theta.columns());
     }
 }

@@ -361,13 +361,8 @@ public final class SparkTrainer {
         if (rows == null) {
             return 0;
         }
-        GradientKernel k = data.kernel(p, "test", rows);
         INDArray th = Nd4j.createFromArray(theta).reshape(rows.inputs() + 1, rows.outputs()).castTo(rows.dataType()).dup('c');
-        double sum = 0;
-        for (long s = 0; s < rows.size(); s += k.maxBatch()) {
-            sum += k.squaredError(th, (int) s, (int) Math.min(k.maxBatch(), rows.size() - s));
-        }
-        return sum;
+        return data.kernel(p, "test", rows).squaredErrorSum(th);
     }
 
     /**
