@@ -37,7 +37,7 @@ final class RunIdentity {
                 continue;
             }
             String value = inline ? a.substring(a.indexOf('=') + 1) : args.get(i + 1);
-            if (remote(value)) {
+            if (dev.descent.data.DataFiles.remote(value)) {
                 continue; // hdfs://…, s3a://… (--spark): kept as written; Spark reads it, nothing to fingerprint here
             }
             Path file = Path.of(value).toAbsolutePath().normalize();
@@ -53,11 +53,6 @@ final class RunIdentity {
         id.put("run_dir", dir.toAbsolutePath().normalize().toString());
         id.put("data_fingerprints", fingerprints);
         return id;
-    }
-
-    /** A Hadoop URI with a scheme and an authority or path (hdfs://nn:8020/…, s3a://bucket/…), not a local file. */
-    static boolean remote(String location) {
-        return location.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !location.regionMatches(true, 0, "file:", 0, 5);
     }
 
     /** Refuses a checkpoint from another run directory, or one whose data files changed since it was written. */

@@ -20,6 +20,14 @@ public final class DataFiles {
     }
 
     /**
+     * A Hadoop URI with a scheme and an authority or path (hdfs://nn:8020/…, s3a://bucket/…), not a local file
+     * ({@code file:} URIs are local).
+     */
+    public static boolean remote(String location) {
+        return location.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !location.regionMatches(true, 0, "file:", 0, 5);
+    }
+
+    /**
      * How to read a file.
      *
      * @param csv CSV options (targets, features, delimiter, header, dropNonFinite, dtype)

@@ -46,7 +46,7 @@ public final class SparkTraining {
     private static String location(picocli.CommandLine.ParseResult parsed, String name, Path file) {
         var option = parsed.matchedOption(name);
         String written = option == null || option.stringValues().isEmpty() ? null : option.stringValues().get(0);
-        return written != null && RunIdentity.remote(written) ? written : file.toAbsolutePath().normalize().toString();
+        return written != null && dev.descent.data.DataFiles.remote(written) ? written : file.toAbsolutePath().normalize().toString();
     }
 
     public static int run(TrainCommand cmd, dev.descent.engine.Checkpoint resumeFrom) throws IOException {

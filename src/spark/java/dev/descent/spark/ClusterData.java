@@ -202,7 +202,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
 
     /** A local file by its path (a {@code file:} URI too), anything else with a scheme through Hadoop. */
     private static java.nio.channels.SeekableByteChannel channel(String location) throws IOException {
-        if (location.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !location.regionMatches(true, 0, "file:", 0, 5)) {
+        if (dev.descent.data.DataFiles.remote(location)) {
             return HadoopChannel.open(location);
         }
         Path file = location.regionMatches(true, 0, "file:", 0, 5) ? Path.of(java.net.URI.create(location)) : Path.of(location);
@@ -352,8 +352,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
             String missing = missingFileSystem(e);
             if (missing != null) {
                 throw new IllegalArgumentException(path + ": this Spark has no Hadoop file system for it (" + missing
-                        + " is not on the classpath; for s3a: add hadoop-aws of Spark's Hadoop version and its AWS SDK,"
-                        + " e.g. spark-submit --packages org.apache.hadoop:hadoop-aws:<version>)", e);
+                        + NO_FILE_SYSTEM + ")", e);
             }
             throw e;
         }
@@ -463,11 +462,15 @@ public abstract class ClusterData implements Serializable, Cloneable {
         }
     }
 
+    /** What follows the missing class's name when a path's Hadoop file system is not on the classpath. */
+    static final String NO_FILE_SYSTEM = " is not on the classpath; for s3a: add hadoop-aws of Spark's Hadoop version and its"
+            + " AWS SDK, e.g. spark-submit --packages org.apache.hadoop:hadoop-aws:<version>";
+
     /**
      * The Hadoop FileSystem class that {@code e} says is missing, or null: Hadoop wraps the
      * ClassNotFoundException ("Class org.apache.hadoop.fs.s3a.S3AFileSystem not found") in a RuntimeException.
      */
-    private static String missingFileSystem(Throwable e) {
+    static String missingFileSystem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
             if (t instanceof ClassNotFoundException && m != null && m.contains("FileSystem")) {

@@ -36,11 +36,10 @@ final class HadoopChannel implements SeekableByteChannel {
             long size = fs.getFileStatus(p).getLen();
             return new HadoopChannel(fs.open(p), size);
         } catch (IOException | RuntimeException e) { // a missing file, an unknown host, no file system for the scheme
+            String missing = ClusterData.missingFileSystem(e);
             Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("java.") ? e.getCause() : e;
-            String hint = cause instanceof ClassNotFoundException && location.regionMatches(true, 0, "s3a:", 0, 4)
-                    ? "; for s3a: add hadoop-aws of Spark's Hadoop version and its AWS SDK" : "";
-            throw new java.io.FileNotFoundException(location + ": cannot open it on its Hadoop file system ("
-                    + cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage()) + hint + ")");
+            throw new java.io.FileNotFoundException(location + ": cannot open it on its Hadoop file system (" + (missing != null
+                    ? missing + ClusterData.NO_FILE_SYSTEM : cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage())) + ")");
         }
     }
 
