@@ -46,7 +46,7 @@ final class CpuBlasKernel implements TiledKernel {
     private final int slotRows; // maxBatch, plus room for a group of small batches (see loadGrouped)
     private final int xRowBytes;
     private final Pointer[] xbAt = new Pointer[2]; // moved over a slot to a batch of its group
-    private final Pointer[] ybAtPtr = new Pointer[2];
+    private final Pointer[] ybAt = new Pointer[2];
     // The group of small batches the slot groupSlot holds: the rows groupRows[0..groupEnd − groupStart), which
     // were order[groupStart..groupEnd) when gathered
     private final int[] groupRows;
@@ -63,7 +63,7 @@ final class CpuBlasKernel implements TiledKernel {
     private final int yRowsPerChunk;
     private final ByteBuffer[] ybBytes = new ByteBuffer[2]; // the slots' targets, for the residual loop
     private ByteBuffer ybBuf; // the current batch's targets in a slot (set by loadBatch), or null: Y's own rows
-    private long ybAt; // the first target's position: a byte offset into ybBuf, or else a row of Y
+    private long ybFirst; // the first target's position: a byte offset into ybBuf, or else a row of Y
     private double rowSum; // Σ r of the last residual
     private double sumSq; // Σ r² of the last residual
     private final INDArray tiling; // held: tilePtr points into it
@@ -137,7 +137,7 @@ final class CpuBlasKernel implements TiledKernel {
             xbPtr[s] = typed(HostMemory.pointer(xb[s]));
             ybPtr[s] = typed(HostMemory.pointer(yb[s]));
             xbAt[s] = typed(HostMemory.pointer(xb[s]));
-            ybAtPtr[s] = typed(HostMemory.pointer(yb[s]));
+            ybAt[s] = typed(HostMemory.pointer(yb[s]));
         }
         this.groupRows = new int[slotRows];
         this.gather = new RowGather(xRows, xRowsPerChunk, nx * es, yRows, yRowsPerChunk, m * es, xbBytes, ybBytes, slotRows,
@@ -290,10 +290,10 @@ final class CpuBlasKernel implements TiledKernel {
         sumSq = 0;
         rowSum = 0;
         if (ybBuf != null) {
-            residualPart(0, b, ybBuf, (int) ybAt);
-        } else { // Y's own rows from row ybAt, perhaps across its chunks
+            residualPart(0, b, ybBuf, (int) ybFirst);
+        } else { // Y's own rows from row ybFirst, perhaps across its chunks
             for (int i = 0; i < b; ) {
-                long row = ybAt + i;
+                long row = ybFirst + i;
                 int in = (int) (row % yRowsPerChunk);
                 int to = (int) Math.min(b, i + (long) yRowsPerChunk - in);
                 residualPart(i, to, yRows[(int) (row / yRowsPerChunk)], in * es);
@@ -335,7 +335,7 @@ final class CpuBlasKernel implements TiledKernel {
             yView.position((long) start * m);
             ybp = yView;
             ybBuf = null;
-            ybAt = start;
+            ybFirst = start;
             xView.position((long) start * nx);
             return xView;
         }
@@ -346,7 +346,7 @@ final class CpuBlasKernel implements TiledKernel {
         int slot = gather.gather(order, start, b, nextB);
         ybp = ybPtr[slot];
         ybBuf = ybBytes[slot];
-        ybAt = 0;
+        ybFirst = 0;
         return xbPtr[slot];
     }
 
@@ -371,9 +371,9 @@ final class CpuBlasKernel implements TiledKernel {
             groupEnd = start + rows;
         }
         long at = start - groupStart;
-        ybp = ybAtPtr[groupSlot].position(at * m);
+        ybp = ybAt[groupSlot].position(at * m);
         ybBuf = ybBytes[groupSlot];
-        ybAt = at * m * es;
+        ybFirst = at * m * es;
         return xbAt[groupSlot].position(at * nx);
     }
 

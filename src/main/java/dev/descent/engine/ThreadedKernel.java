@@ -12,10 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * S = min(T, ⌊b / r⌋) shares, r being the rows of {@link Tuning#SHARE_MIN_BYTES} of X and at least
  * {@link Tuning#SHARE_MIN_ROWS}; thread s gathers and multiplies rows ⌈s·b/S⌉ … ⌈(s+1)·b/S⌉ − 1 of the batch
  * (in a {@link CpuBlasKernel} of its own, without a gather helper) into a partial gradient, and the partials
- * are added in the order s = 0, 1, …, S − 1 (each already scaled by 2/(b·m)); the batch's Σ r² likewise. A batch too small for two shares runs on the one-thread kernel and its
- * gather helper, as with T = 1. How a batch is cut and the order of the sums depend on T, b and the row's
- * width alone, so a given T gives the same bits run to run, whichever thread finishes first; another T adds
- * in another order and differs in the last bits.
+ * are added in the order s = 0, 1, …, S − 1 (each already scaled by 2/(b·m)); the batch's Σ r² likewise. A
+ * batch too small for two shares runs on the one-thread kernel and its gather helper, as with T = 1. How a
+ * batch is cut and the order of the sums depend on T, b and the row's width alone, so a given T gives the
+ * same bits run to run, whichever thread finishes first; another T adds in another order and differs in the
+ * last bits.
  *
  * <p>The calling thread computes share 0; T − 1 workers ({@link HelperThread}s) wait for a step by spinning
  * briefly, then parking (the caller wakes a parked one), and end after {@link Tuning#GATHER_IDLE_NANOS} without

@@ -2,9 +2,9 @@ package dev.descent.spark;
 
 import dev.descent.data.Dataset;
 import dev.descent.engine.Checkpoint;
+import dev.descent.engine.Cores;
 import dev.descent.engine.EpochStats;
 import dev.descent.engine.GradientKernel;
-import dev.descent.engine.Cores;
 import dev.descent.engine.KernelKind;
 import dev.descent.engine.StopReason;
 import dev.descent.engine.Trainer;
