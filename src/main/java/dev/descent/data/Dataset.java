@@ -67,8 +67,9 @@ public record Dataset(INDArray x, INDArray y) {
     }
 
     /**
-     * A random split by fraction: a seeded permutation picks the test rows; both parts keep the file's row
-     * order and are copies (the original can be released).
+     * A random split by fraction: round(f·N) seeded random test rows ({@link HoldOut}: the rows a cluster or
+     * any other division of the same rows holds out for the same seed); both parts keep the file's row order
+     * and are copies (the original can be released).
      */
     public Split splitRandom(double testFraction, long seed) {
         long nTest = testRows(testFraction);
@@ -76,21 +77,12 @@ public record Dataset(INDArray x, INDArray y) {
             return new Split(this, null);
         }
         int n = (int) size();
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
+        java.util.BitSet chosen = new HoldOut(n, nTest, seed).chosen(0, n, 0);
+        int[] test = chosen.stream().toArray();
+        int[] train = new int[n - test.length];
+        for (int i = chosen.nextClearBit(0), k = 0; i < n; i = chosen.nextClearBit(i + 1)) {
+            train[k++] = i;
         }
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        int[] test = java.util.Arrays.copyOfRange(perm, 0, (int) nTest);
-        int[] train = java.util.Arrays.copyOfRange(perm, (int) nTest, n);
-        java.util.Arrays.sort(test);
-        java.util.Arrays.sort(train);
         return new Split(new Dataset(org.nd4j.linalg.factory.Nd4j.pullRows(x, 1, train), org.nd4j.linalg.factory.Nd4j.pullRows(y, 1, train)),
                 new Dataset(org.nd4j.linalg.factory.Nd4j.pullRows(x, 1, test), org.nd4j.linalg.factory.Nd4j.pullRows(y, 1, test)));
     }
