@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (offset = min, scale = max − min) or standardization (offset = mean, scale = population standard
  * deviation, as scikit-learn's StandardScaler). A constant column gets scale 1. Statistics in float64.
  */
-public record Scaler(String kind, double[] offset, double[] scale) {
+public record Scaler(String kind, double[] offset, double[] scale) implements java.io.Serializable {
 
     /** The kinds {@link #fit} accepts. */
     public static final java.util.List<String> KINDS = java.util.List.of("none", "minmax", "standard");
@@ -39,15 +39,17 @@ public record Scaler(String kind, double[] offset, double[] scale) {
     /**
      * A scaler fitted over rows given piece by piece, for data read in chunks: {@link #passes} passes over
      * every row (two for standard: the mean, then Σ(x − mean)², which loses nothing to cancellation), each
-     * pass's pieces given to {@link #add} in turn.
+     * pass's pieces given to {@link #add} in turn. Pieces fitted apart (a cluster's partitions, each with a copy of
+     * this fitting as it stood before the pass) are combined by {@link #merge} of their {@link #sums}.
      */
-    public static final class Fitting {
+    public static final class Fitting implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         private final String kind;
         private final int c;
         private final double[] a; // min, or Σx then the mean
         private final double[] b; // max, or Σ(x − mean)²
         private long n;
-        private INDArray mean;
+        private transient INDArray mean;
 
         public Fitting(String kind, int columns) {
             if (!KINDS.contains(kind)) {
@@ -89,12 +91,7 @@ public record Scaler(String kind, double[] offset, double[] scale) {
                 }
                 n += to - from;
             } else {
-                if (mean == null) {
-                    for (int j = 0; j < c; j++) {
-                        a[j] /= n;
-                    }
-                    mean = org.nd4j.linalg.factory.Nd4j.createFromArray(a);
-                }
+                toMean();
                 d.subiRowVector(mean);
                 double[] sq = d.muli(d).sum(0).toDoubleVector();
                 for (int j = 0; j < c; j++) {
@@ -102,6 +99,50 @@ public record Scaler(String kind, double[] offset, double[] scale) {
                 }
             }
             d.close();
+        }
+
+        /** Standard's second pass: Σx becomes the mean, once. */
+        private void toMean() {
+            if (mean == null) {
+                for (int j = 0; j < c; j++) {
+                    a[j] /= n;
+                }
+                mean = org.nd4j.linalg.factory.Nd4j.createFromArray(a);
+            }
+        }
+
+        /** This piece's statistics so far, for {@link #merge}: [rows, a…, b…]. */
+        public double[] sums() {
+            double[] s = new double[1 + 2 * c];
+            s[0] = n;
+            System.arraycopy(a, 0, s, 1, c);
+            System.arraycopy(b, 0, s, 1 + c, c);
+            return s;
+        }
+
+        /**
+         * Adds the {@link #sums} of pass {@code pass} over other rows, fitted from a copy of this fitting as it
+         * stood before the pass: min and max (minmax), Σx and rows (standard's first pass), Σ(x − mean)² (its second).
+         */
+        public void merge(int pass, double[] sums) {
+            if (sums.length != 1 + 2 * c) {
+                throw new IllegalArgumentException("sums of " + (sums.length - 1) / 2 + " columns, this fits " + c);
+            }
+            for (int j = 0; j < c; j++) {
+                if (kind.equals("minmax")) {
+                    a[j] = Math.min(a[j], sums[1 + j]);
+                    b[j] = Math.max(b[j], sums[1 + c + j]);
+                } else if (pass == 0) {
+                    a[j] += sums[1 + j];
+                } else {
+                    b[j] += sums[1 + c + j];
+                }
+            }
+            if (kind.equals("standard") && pass == 0) {
+                n += (long) sums[0];
+            } else if (kind.equals("standard")) {
+                toMean();
+            }
         }
 
         /** The fitted scaler (after every pass). */

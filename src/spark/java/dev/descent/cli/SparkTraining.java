@@ -2,6 +2,7 @@ package dev.descent.cli;
 
 import static dev.descent.report.RunRecord.ordered;
 
+import dev.descent.data.Scaler;
 import dev.descent.data.Seeds;
 import dev.descent.engine.Backend;
 import dev.descent.engine.StopReason;
@@ -29,8 +30,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code descent train --spark MASTER} (the Spark build only): the data as P partitions built on the
  * executors (synthetic from the seed, or .npy row ranges), trained by gd, local-sgd or exact, with the run
  * record, history and model written by the driver as for a run on one machine, a checkpoint every K rounds
- * ({@code --checkpoint-every K}) and {@code --resume}. {@code --test-fraction f} holds out the data's last
- * round(f·N) rows (docs/cluster.md: one machine splits files at random instead).
+ * ({@code --checkpoint-every K}) and {@code --resume}. {@code --test-fraction f} holds out round(f·N) rows as one
+ * machine does: a file's seeded random rows ({@code HoldOut}), generated data's last rows. {@code --scale-x},
+ * {@code --scale-y} are fitted on the training rows by cluster passes and applied where the partitions are kept;
+ * the model and the final test MSE are in the data's units.
  */
 public final class SparkTraining {
     /** {@code --spark submit}: the master that spark-submit set (spark.master), for the jar run by spark-submit. */
@@ -55,8 +58,7 @@ public final class SparkTraining {
         if (!List.of("gd", "local-sgd", "exact").contains(cmd.solver)) {
             throw new IllegalArgumentException("--solver with --spark must be gd, local-sgd or exact, got '" + cmd.solver + "'");
         }
-        for (String bad : List.of("--stream", "--test-data", "--scale-x",
-                "--scale-y", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
+        for (String bad : List.of("--stream", "--test-data", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
             if (parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException(bad + " is not supported with --spark yet");
             }
@@ -64,6 +66,7 @@ public final class SparkTraining {
         if (!(cmd.data.testFraction >= 0 && cmd.data.testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + cmd.data.testFraction);
         }
+        cmd.data.checkScaling();
         if (cmd.partitions < 0) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + cmd.partitions);
         }
@@ -108,18 +111,29 @@ public final class SparkTraining {
             if (test >= cd.rows()) {
                 throw new IllegalArgumentException("--test-fraction " + data.testFraction + " leaves no training rows of " + cd.rows());
             }
-            cd = cd.holdingOut(test);
-            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  train %,d rows, test %,d (the last rows)  nX=%d  nY=%d%n",
-                    master, p, cd.describe(), cd.trainRows(), cd.testRows(), cd.inputs(), cd.outputs());
+            // as on one machine: a file's test rows are seeded random rows, generated data's the last ones
+            cd = data.file == null || test == 0 ? cd.holdingOut(test) : cd.holdingOutAtRandom(test, Seeds.split(data.seed));
+            o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  train %,d rows, test %,d (%s)  nX=%d  nY=%d%n",
+                    master, p, cd.describe(), cd.trainRows(), cd.testRows(), data.file == null ? "the last rows" : "seeded random rows",
+                    cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();
             SparkTrainer trainer = new SparkTrainer(sc, cd);
             o.printf(Locale.ROOT, "partitions built on the executors in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            Scaler[] scalers = trainer.fitScalers(data.scaleX, data.scaleY);
+            boolean scaled = !scalers[0].isIdentity() || !scalers[1].isIdentity();
+            if (scaled) {
+                t0 = System.nanoTime();
+                trainer = trainer.scaledBy(scalers[0], scalers[1]);
+                o.printf(Locale.ROOT, "scaling x: %s, y: %s, fitted and applied in %.2f s; round losses and history.csv are in scaled"
+                        + " units, the final test MSE and the model in the data's%n", scalers[0], scalers[1], (System.nanoTime() - t0) / 1e9);
+            }
             Trainer.Config config = cmd.training.config(data.seed, cd.trainRows());
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("descent", Main.version());
             summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
             summary.put("data", ordered("source", cd.describe(), "train_rows", cd.trainRows(), "test_rows", cd.testRows(), "nx", cd.inputs(), "ny", cd.outputs(),
-                    "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed));
+                    "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed, "scale_x", scalers[0].describe(), "scale_y",
+                    scalers[1].describe()));
             summary.put("cluster", ordered("master", master, "partitions", p));
             summary.put("solver", cmd.solver);
             LinearModel model;
@@ -162,8 +176,10 @@ public final class SparkTraining {
                 summary.put("training", RunRecord.training(config, result, cd.trainRows()));
             }
             Map<String, Object> results = new LinkedHashMap<>();
+            LinearModel trained = model; // in scaled units when scaled
+            model = trained.unscaled(scalers[0], scalers[1]);
             if (cd.testRows() > 0) {
-                double testMse = trainer.testMse(model.stacked());
+                double testMse = trainer.testMseInDataUnits(trained.stacked());
                 o.printf(Locale.ROOT, "final test MSE %.9f over the %,d held-out rows%n", testMse, cd.testRows());
                 results.put("test_mse", testMse);
             }

@@ -29,6 +29,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public abstract class ClusterData implements Serializable, Cloneable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Dataset> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, Dataset> UNSCALED = new ConcurrentHashMap<>(); // the partitions fitted on, until scaled
     private static final Map<String, dev.descent.engine.GradientKernel> KERNELS = new ConcurrentHashMap<>();
     /** Rows per kernel call of a full-batch pass: the kernel's buffers stay small whatever the partition's size. */
     static final int PASS_BLOCK = 4096;
@@ -38,8 +39,13 @@ public abstract class ClusterData implements Serializable, Cloneable {
     final int nx;
     final int ny;
     private final boolean dbl;
-    private long test; // the last rows of the data's order, held out of training (holdingOut)
-    private long[] trainPerPartition; // each partition's training rows when some are held out (holdingOut)
+    private long test; // rows held out of training (holdingOut, holdingOutAtRandom)
+    private long[] trainPerPartition; // each partition's training rows when some are held out
+    private dev.descent.data.HoldOut chosen; // the held-out rows of holdingOutAtRandom (null: the last rows)
+    private long[] chosenBefore; // held-out rows before partition p's first row (holdingOutAtRandom)
+    private dev.descent.data.Scaler xs; // the scaling of X and Y once fitted (scaledBy; null: none)
+    private dev.descent.data.Scaler ys;
+    private String scaling = ""; // what key(p) adds for the scaling: other scalers, other rows
 
     ClusterData(int partitions, long n, int nx, int ny, boolean dbl) {
         if (partitions < 1) {
@@ -84,6 +90,79 @@ public abstract class ClusterData implements Serializable, Cloneable {
         }
     }
 
+    /**
+     * This data with {@code rows} seeded random rows held out of training: those {@link dev.descent.data.HoldOut}
+     * chooses over the data's order (partition by partition), so the rows {@code Dataset.splitRandom} holds out
+     * on one machine for the same seed when that order is the file's. Each partition keeps its training rows
+     * first, then its held-out ones, each in the data's order.
+     */
+    public final ClusterData holdingOutAtRandom(long rows, long seed) {
+        ClusterData c = holdingOut(rows);
+        c.chosen = new dev.descent.data.HoldOut(n, rows, seed);
+        long[] starts = new long[partitions + 1];
+        for (int p = 0; p < partitions; p++) {
+            starts[p + 1] = starts[p] + rows(p);
+        }
+        c.chosenBefore = c.chosen.chosenBefore(starts);
+        for (int p = 0; p < partitions; p++) {
+            c.trainPerPartition[p] = rows(p) - (c.chosenBefore[p + 1] - c.chosenBefore[p]);
+        }
+        return c;
+    }
+
+    /** Partition p's rows as built, rearranged for a random hold-out: training rows first, then held-out ones. */
+    private Dataset arranged(int p, Dataset built) {
+        if (chosen == null) {
+            return built;
+        }
+        long first = 0;
+        for (int q = 0; q < p; q++) {
+            first += rows(q);
+        }
+        java.util.BitSet out = chosen.chosen(first, first + rows(p), chosenBefore[p]);
+        int[] order = new int[(int) rows(p)];
+        int k = 0;
+        for (int i = out.nextClearBit(0); i < order.length; i = out.nextClearBit(i + 1)) {
+            order[k++] = i;
+        }
+        for (int i = out.nextSetBit(0); i >= 0; i = out.nextSetBit(i + 1)) {
+            order[k++] = i;
+        }
+        Dataset d = new Dataset(Nd4j.pullRows(built.x(), 1, order), Nd4j.pullRows(built.y(), 1, order));
+        built.x().close();
+        built.y().close();
+        return d;
+    }
+
+    /**
+     * This data scaled by scalers fitted on its training rows ({@code SparkTrainer.fitScalers}): each partition's rows, training
+     * and held-out, scaled in place where they are kept, as one machine scales its copies.
+     */
+    public final ClusterData scaledBy(dev.descent.data.Scaler x, dev.descent.data.Scaler y) {
+        try {
+            ClusterData c = (ClusterData) clone();
+            c.xs = x;
+            c.ys = y;
+            c.scaling = x.isIdentity() && y.isIdentity() ? "" : "|x " + x.kind() + java.util.Arrays.toString(x.offset())
+                    + java.util.Arrays.toString(x.scale()) + " y " + y.kind() + java.util.Arrays.toString(y.offset())
+                    + java.util.Arrays.toString(y.scale());
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The scaling of Y (identity when none): residuals times its scales are in the data's units. */
+    public dev.descent.data.Scaler yScaler() {
+        return ys != null ? ys : new dev.descent.data.Scaler("none", new double[ny], ones(ny));
+    }
+
+    private static double[] ones(int k) {
+        double[] a = new double[k];
+        java.util.Arrays.fill(a, 1.0);
+        return a;
+    }
+
     /** Rows held out for testing. */
     public long testRows() {
         return test;
@@ -94,7 +173,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
         return n - test;
     }
 
-    /** Training rows of partition p: its first ones, those before the held-out tail. */
+    /** Training rows of partition p: its first ones (then come its held-out rows). */
     public long trainRows(int p) {
         return trainPerPartition == null ? rows(p) : trainPerPartition[p];
     }
@@ -136,8 +215,13 @@ public abstract class ClusterData implements Serializable, Cloneable {
     public abstract String describe();
 
     /** What partition p's rows are cached under in a JVM: the same key, the same rows. */
-    String key(int p) {
-        return describe() + "#" + p + "/" + partitions;
+    final String key(int p) {
+        return unscaledKey(p) + scaling;
+    }
+
+    /** What partition p's unscaled rows are kept under: the source, the partitioning and a random hold-out's rows. */
+    String unscaledKey(int p) {
+        return describe() + "#" + p + "/" + partitions + (chosen == null ? "" : " holding out " + chosen.chosen() + "@" + chosen.seed());
     }
 
     /** Builds partition p's rows (X, Y) in memory from its RDD element (what {@link #rdd} holds for p). */
@@ -157,7 +241,20 @@ public abstract class ClusterData implements Serializable, Cloneable {
 
     /** Partition p, built once per JVM from its element and kept (executors reuse it every round). */
     final Dataset partition(int p, Object element) {
-        return CACHE.computeIfAbsent(key(p), k -> build(p, element));
+        if (scaling.isEmpty()) {
+            return UNSCALED.computeIfAbsent(unscaledKey(p), k -> arranged(p, build(p, element)));
+        }
+        // Scaled where they are: the rows the scalers were fitted on, unless this JVM never built them
+        return CACHE.computeIfAbsent(key(p), k -> {
+            Dataset d = UNSCALED.remove(unscaledKey(p));
+            KERNELS.keySet().removeIf(kernel -> kernel.startsWith(unscaledKey(p) + "/")); // they would see the scaled rows
+            if (d == null) {
+                d = arranged(p, build(p, element));
+            }
+            xs.applyInPlace(d.x());
+            ys.applyInPlace(d.y());
+            return d;
+        });
     }
 
     /** Partition p of a source that executors read themselves (not a DataFrame), built once per JVM. */
@@ -177,6 +274,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
     /** Drops this JVM's partitions (tests, or a driver that ran the partitions itself). */
     public static void forget() {
         CACHE.clear();
+        UNSCALED.clear();
         KERNELS.clear();
     }
 
@@ -291,7 +389,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
         }
 
         private long first(int p) {
-            return n * p / partitions;
+            return rangeStart(n, p, partitions);
         }
 
         @Override
@@ -329,9 +427,10 @@ public abstract class ClusterData implements Serializable, Cloneable {
     /**
      * Rows read by Spark's own readers ({@code format} csv, with a header, or parquet; any path Spark reads:
      * {@code file:}, {@code hdfs:}, {@code s3a:}), the given feature columns (all but the targets when empty)
-     * and target columns as float64, in P partitions. The rows keep a fixed order: each gets an id from its
-     * place in the files before they are spread over the partitions, and each partition is sorted by it, so
-     * the same files and P give the same partitions, on every run and after any rerun.
+     * and target columns as float64, in P partitions. The rows keep the files' order: each gets an id from its
+     * place in the files, the partitions are ranges of ids (Spark's range partitioner, whose sampling is seeded
+     * by partition) and each is sorted by it, so the data's order, partition by partition, is the files' order,
+     * and the same files and P give the same partitions, on every run and after any rerun.
      */
     public static ClusterData frame(org.apache.spark.sql.SparkSession spark, String path, String format, List<String> features,
             List<String> targets, DataType dtype, int partitions) {
@@ -370,32 +469,57 @@ public abstract class ClusterData implements Serializable, Cloneable {
                 .toArray(org.apache.spark.sql.Column[]::new);
         int nx = xs.size();
         int ny = targets.size();
-        JavaRDD<Object> blocks = df.select(cols).withColumn("_descent_row", org.apache.spark.sql.functions.monotonically_increasing_id())
-                .repartition(partitions).sortWithinPartitions("_descent_row").javaRDD()
-                .mapPartitions((java.util.Iterator<org.apache.spark.sql.Row> it) -> {
-                    List<double[]> rows = new ArrayList<>();
-                    while (it.hasNext()) {
-                        org.apache.spark.sql.Row r = it.next();
-                        double[] v = new double[nx + ny];
-                        for (int j = 0; j < v.length; j++) {
-                            if (r.isNullAt(j)) {
-                                throw new IllegalArgumentException(path + ": an empty or non-numeric value in column " + (j + 1));
-                            }
-                            v[j] = r.getDouble(j);
-                        }
-                        rows.add(v);
+        // Each row's number in the files: the rows per input partition (one pass), then each partition numbers its own.
+        JavaRDD<org.apache.spark.sql.Row> read = df.select(cols).javaRDD();
+        List<Long> counts = read.mapPartitions(it -> {
+            long k = 0;
+            for (; it.hasNext(); it.next()) {
+                k++;
+            }
+            return List.of(k).iterator();
+        }).collect();
+        long[] offsets = new long[counts.size() + 1];
+        for (int q = 0; q < counts.size(); q++) {
+            offsets[q + 1] = offsets[q] + counts.get(q);
+        }
+        long n = offsets[counts.size()];
+        if (n < partitions) {
+            throw new IllegalArgumentException(path + ": " + n + " rows leave a partition of " + partitions + " empty");
+        }
+        JavaRDD<Object> blocks = read.mapPartitionsWithIndex((Integer q, java.util.Iterator<org.apache.spark.sql.Row> it) -> {
+            List<scala.Tuple2<Long, double[]>> out = new ArrayList<>();
+            for (long i = offsets[q]; it.hasNext(); i++) {
+                org.apache.spark.sql.Row r = it.next();
+                double[] v = new double[nx + ny];
+                for (int j = 0; j < v.length; j++) {
+                    if (r.isNullAt(j)) {
+                        throw new IllegalArgumentException(path + ": row " + (i + 1) + ", column '" + concat(xs, targets).get(j)
+                                + "': an empty or non-numeric value");
                     }
-                    double[] x = new double[rows.size() * nx];
-                    double[] y = new double[rows.size() * ny];
-                    for (int i = 0; i < rows.size(); i++) {
-                        System.arraycopy(rows.get(i), 0, x, i * nx, nx);
-                        System.arraycopy(rows.get(i), nx, y, i * ny, ny);
-                    }
-                    return List.<Object>of(new Block(x, y, rows.size())).iterator();
-                }).persist(StorageLevel.MEMORY_AND_DISK());
-        long[] sizes;
+                    v[j] = r.getDouble(j);
+                }
+                out.add(new scala.Tuple2<>(i, v));
+            }
+            return out.iterator();
+        }, true).mapToPair(t -> t).repartitionAndSortWithinPartitions(new RowRanges(n, partitions)).mapPartitions(it -> {
+            List<double[]> rows = new ArrayList<>();
+            while (it.hasNext()) {
+                rows.add(it.next()._2());
+            }
+            double[] x = new double[rows.size() * nx];
+            double[] y = new double[rows.size() * ny];
+            for (int i = 0; i < rows.size(); i++) {
+                System.arraycopy(rows.get(i), 0, x, i * nx, nx);
+                System.arraycopy(rows.get(i), nx, y, i * ny, ny);
+            }
+            return List.<Object>of(new Block(x, y, rows.size())).iterator();
+        }).persist(StorageLevel.MEMORY_AND_DISK());
+        long[] sizes = new long[partitions];
         try {
-            sizes = blocks.map(b -> (long) ((Block) b).rows()).collect().stream().mapToLong(Long::longValue).toArray();
+            List<Long> built = blocks.map(blk -> (long) ((Block) blk).rows()).collect();
+            for (int p = 0; p < partitions; p++) {
+                sizes[p] = built.get(p);
+            }
         } catch (Exception e) { // a value that is not a number, found by a task (and wrapped by Spark): bad input
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof IllegalArgumentException bad) {
@@ -404,11 +528,46 @@ public abstract class ClusterData implements Serializable, Cloneable {
             }
             throw e;
         }
-        long n = java.util.Arrays.stream(sizes).sum();
-        if (java.util.Arrays.stream(sizes).anyMatch(k -> k == 0)) {
-            throw new IllegalArgumentException(path + ": " + n + " rows leave a partition of " + partitions + " empty");
-        }
         return new Frame(path, format, blocks, sizes, nx, ny, dtype == DataType.DOUBLE, partitions);
+    }
+
+    /** The first of n rows in partition p of P: n·p/P (n·P below 2⁶³). */
+    static long rangeStart(long n, int p, int partitions) {
+        return n * p / partitions;
+    }
+
+    /** Rows numbered 0…n−1 into P ranges [n·p/P, n·(p+1)/P), as .npy files are split: the files' order, partition by partition. */
+    static final class RowRanges extends org.apache.spark.Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final long n;
+        private final int partitions;
+
+        RowRanges(long n, int partitions) {
+            this.n = n;
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            long row = (Long) key;
+            int p = (int) Math.min(partitions - 1, row * partitions / n); // first(p) <= row, at most one short
+            return row >= rangeStart(n, p + 1, partitions) ? p + 1 : p;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RowRanges r && r.n == n && r.partitions == partitions;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(n) * 31 + partitions;
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -439,8 +598,8 @@ public abstract class ClusterData implements Serializable, Cloneable {
 
         /** The blocks' RDD in the key: another read of the same path (other columns, a changed file) is other rows. */
         @Override
-        String key(int p) {
-            return super.key(p) + "@rdd" + rddId;
+        String unscaledKey(int p) {
+            return super.unscaledKey(p) + "@rdd" + rddId;
         }
 
         @Override

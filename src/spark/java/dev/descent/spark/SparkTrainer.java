@@ -1,6 +1,7 @@
 package dev.descent.spark;
 
 import dev.descent.data.Dataset;
+import dev.descent.data.Scaler;
 import dev.descent.engine.Checkpoint;
 import dev.descent.engine.Cores;
 import dev.descent.engine.EpochStats;
@@ -25,6 +26,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Data-parallel training on a Spark cluster, the engine's kernel and loop running in each partition:
@@ -58,10 +60,67 @@ public final class SparkTrainer {
     }
 
     public SparkTrainer(JavaSparkContext sc, ClusterData data) {
+        this(sc, data, data.rdd(sc));
+    }
+
+    private SparkTrainer(JavaSparkContext sc, ClusterData data, JavaRDD<Object> parts) {
         this.sc = sc;
         this.data = data;
-        this.parts = data.rdd(sc);
+        this.parts = parts;
         onPartitions((p, rows) -> new double[] {p}); // every executor builds its partitions once, before any timing
+    }
+
+    /**
+     * Scalers of kinds {@code kindX}, {@code kindY} (none, minmax, standard) fitted on every training row, one job
+     * a pass (one for minmax, two for standard): each partition fits its rows from a copy of the fitting as the pass
+     * starts, and the driver merges their sums in partition order.
+     */
+    public Scaler[] fitScalers(String kindX, String kindY) {
+        Scaler.Fitting fx = new Scaler.Fitting(kindX, data.inputs());
+        Scaler.Fitting fy = new Scaler.Fitting(kindY, data.outputs());
+        ClusterData d = data;
+        for (int pass = 0; pass < Math.max(fx.passes(), fy.passes()); pass++) {
+            int now = pass;
+            Scaler.Fitting startX = fx;
+            Scaler.Fitting startY = fy;
+            List<double[]> sums = onPartitions((p, rows) -> { // startX, startY: this task's copies
+                Dataset t = d.train(p, rows);
+                for (long r = 0; t != null && r < t.size(); r += ClusterData.PASS_BLOCK) {
+                    long to = Math.min(t.size(), r + ClusterData.PASS_BLOCK);
+                    if (now < startX.passes()) {
+                        startX.add(now, t.x(), r, to);
+                    }
+                    if (now < startY.passes()) {
+                        startY.add(now, t.y(), r, to);
+                    }
+                }
+                double[] sx = startX.sums();
+                double[] sy = startY.sums();
+                double[] out = new double[1 + sx.length + sy.length];
+                out[0] = p;
+                System.arraycopy(sx, 0, out, 1, sx.length);
+                System.arraycopy(sy, 0, out, 1 + sx.length, sy.length);
+                return out;
+            });
+            int lx = 1 + 2 * data.inputs();
+            for (double[] s : sums) {
+                if (now < fx.passes()) {
+                    fx.merge(now, java.util.Arrays.copyOfRange(s, 1, 1 + lx));
+                }
+                if (now < fy.passes()) {
+                    fy.merge(now, java.util.Arrays.copyOfRange(s, 1 + lx, s.length));
+                }
+            }
+        }
+        return new Scaler[] {fx.result(), fy.result()};
+    }
+
+    /**
+     * A trainer on this data scaled by {@code x} and {@code y} (fitted by {@link #fitScalers}): the partitions are
+     * scaled in place where they are kept, by one job, before it returns.
+     */
+    public SparkTrainer scaledBy(Scaler x, Scaler y) {
+        return new SparkTrainer(sc, data.scaledBy(x, y), parts);
     }
 
     /** An optimizer as the executors rebuild it: its name, schedule and hyperparameters. */
@@ -354,6 +413,54 @@ public final class SparkTrainer {
             total += s[1];
         }
         return total / ((double) data.testRows() * data.outputs());
+    }
+
+    /**
+     * The MSE at θ (trained on this data as scaled) over the held-out rows in the data's own units: each output's
+     * Σ r² times its Y scale squared (scaling X changes no residual), by one job; NaN when none are held out.
+     */
+    public double testMseInDataUnits(INDArray theta) {
+        Scaler ys = data.yScaler();
+        if (ys.isIdentity() || data.testRows() == 0) {
+            return testMse(theta);
+        }
+        ClusterData d = data;
+        Broadcast<double[]> b = sc.broadcast(plain(theta));
+        List<double[]> sums = onPartitions((p, rows) -> {
+            double[] col = columnSquaredErrors(d.test(p, rows), b.value(), d.outputs());
+            double[] out = new double[1 + col.length];
+            out[0] = p;
+            System.arraycopy(col, 0, out, 1, col.length);
+            return out;
+        });
+        b.destroy();
+        double total = 0;
+        for (double[] s : sums) {
+            for (int k = 0; k < data.outputs(); k++) {
+                total += s[1 + k] * ys.scale()[k] * ys.scale()[k];
+            }
+        }
+        return total / ((double) data.testRows() * data.outputs());
+    }
+
+    /** Each output's Σ r² at θ over {@code rows} (null: none), in float64, in blocks of {@link ClusterData#PASS_BLOCK} rows. */
+    static double[] columnSquaredErrors(Dataset rows, double[] theta, int ny) {
+        double[] out = new double[ny];
+        if (rows == null) {
+            return out;
+        }
+        INDArray th = Nd4j.createFromArray(theta).reshape(rows.inputs() + 1, ny);
+        INDArray w = th.get(NDArrayIndex.interval(0, rows.inputs()), NDArrayIndex.all());
+        INDArray bias = th.getRow(rows.inputs());
+        for (long r = 0; r < rows.size(); r += ClusterData.PASS_BLOCK) {
+            Dataset blk = rows.rows(r, Math.min(rows.size(), r + ClusterData.PASS_BLOCK));
+            INDArray res = blk.x().castTo(DataType.DOUBLE).mmul(w).addiRowVector(bias).subi(blk.y().castTo(DataType.DOUBLE));
+            double[] sq = res.muli(res).sum(0).toDoubleVector();
+            for (int k = 0; k < ny; k++) {
+                out[k] += sq[k];
+            }
+        }
+        return out;
     }
 
     /** Σ r² at θ over partition p's held-out rows ({@code rows}: null when it has none), by the kernel in blocks. */

@@ -32,6 +32,43 @@ class ScalerTest extends SeededTest {
         assertArrayEquals(new double[] {Math.sqrt(2.0 / 3), 10 * Math.sqrt(2.0 / 3), 1}, s.scale(), ROUNDING_F64);
     }
 
+    /**
+     * The by-hand columns fitted in two pieces (row 0 and rows 1-2, each from a copy of the fitting as its pass
+     * starts, as a cluster's partitions fit them) and merged: the same scaler as one fit.
+     */
+    @Test
+    void piecesFittedApartAndMergedAreOneFit() throws Exception {
+        for (String kind : new String[] {"minmax", "standard"}) {
+            Scaler.Fitting whole = new Scaler.Fitting(kind, 3);
+            for (int pass = 0; pass < whole.passes(); pass++) {
+                java.util.List<double[]> parts = new java.util.ArrayList<>();
+                for (long[] rows : new long[][] {{0, 1}, {1, 3}}) {
+                    Scaler.Fitting copy = roundTrip(whole);
+                    copy.add(pass, A, rows[0], rows[1]);
+                    parts.add(copy.sums());
+                }
+                for (double[] sums : parts) {
+                    whole.merge(pass, sums);
+                }
+            }
+            Scaler merged = whole.result();
+            Scaler one = Scaler.fit(kind, A);
+            assertArrayEquals(one.offset(), merged.offset(), ROUNDING_F64, kind);
+            assertArrayEquals(one.scale(), merged.scale(), ROUNDING_F64, kind);
+        }
+    }
+
+    /** A copy as a Spark task gets it: serialized and read back. */
+    private static Scaler.Fitting roundTrip(Scaler.Fitting f) throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(f);
+        }
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (Scaler.Fitting) in.readObject();
+        }
+    }
+
     @Test
     void unscaledModelPredictsWhatTheScaledOneDoesOnScaledData() {
         INDArray x = Nd4j.randn(DataType.DOUBLE, 50, 3).muli(7).addi(3);

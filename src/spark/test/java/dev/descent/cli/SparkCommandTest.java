@@ -37,6 +37,59 @@ class SparkCommandTest {
         assertEquals(w, Npy.read(dir.resolve("model/W.npy")));
     }
 
+    /**
+     * A CSV file with columns of other scales, --scale-x standard --scale-y minmax, 25 % held out: the cluster's gd
+     * (3 partitions, checkpointed, then resumed) gives one machine's full-batch model and test MSE, in the file's units,
+     * over the same seeded random test rows.
+     */
+    @Test
+    void aScaledFileRunIsOneMachinesRunOnTheSameRandomSplit() throws Exception {
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 4000; i++) {
+            double a = 100 + 30 * rng.nextGaussian();
+            double b = 0.01 * rng.nextGaussian();
+            csv.append(a).append(',').append(b).append(',').append(0.05 * a - 300 * b + 7 + rng.nextGaussian()).append('\n');
+        }
+        Path file = tmp.resolve("scales.csv");
+        java.nio.file.Files.writeString(file, csv);
+        String[] common = {"--data", file.toString(), "--target", "y", "--test-fraction", "0.25", "--seed", "11", "--scale-x",
+            "standard", "--scale-y", "minmax", "--epochs", "8", "--optimizer", "nesterov-keras", "--lr", "0.3", "--momentum", "0.5",
+            "--progress", "off", "--dtype", "float64"};
+        Path one = tmp.resolve("one");
+        TrainCommandTest.Run alone = descent(concat(new String[] {"train", "--batch-size", "0", "--no-shuffle", "--no-exact", "--no-plots",
+            "--out", one.toString()}, common));
+        assertEquals(0, alone.code(), alone.err());
+        Path dir = tmp.resolve("cluster");
+        TrainCommandTest.Run r = descent(concat(new String[] {"train", "--spark", "local[2]", "--solver", "gd", "--partitions", "3",
+            "--checkpoint-every", "4", "--out", dir.toString()}, common));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("train 3,000 rows, test 1,000 (seeded random rows)"), r.out());
+        assertTrue(r.out().contains("scaling x: standard (fitted on the training rows), y: minmax (fitted on the training rows)"), r.out());
+        var s1 = dev.descent.report.RunFiles.json().readTree(one.resolve("summary.json").toFile());
+        var s2 = dev.descent.report.RunFiles.json().readTree(dir.resolve("summary.json").toFile());
+        double expected = s1.get("results").get("test_mse").asDouble();
+        assertEquals(expected, s2.get("results").get("test_mse").asDouble(), 1e-12 * expected);
+        assertTrue(expected < 1.5, "a fit in the file's units (noise variance 1): test MSE " + expected);
+        for (String f : new String[] {"model/W.npy", "model/B.npy"}) {
+            var a = Npy.read(one.resolve(f));
+            var b = Npy.read(dir.resolve(f));
+            double rel = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+            assertTrue(rel <= 1e-12, f + ": relative difference " + rel);
+        }
+        var w = Npy.read(dir.resolve("model/W.npy"));
+        TrainCommandTest.Run again = descent("train", "--resume", dir.toString(), "--progress", "off");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("resuming " + dir + " after epoch 4 of 8"), again.out());
+        assertEquals(w, Npy.read(dir.resolve("model/W.npy")), "resumed in scaled units, written in the file's");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void badOptionsAreOneLineErrors() throws Exception {
         TrainCommandTest.Run r = descent("train", "--spark", "local[2]", "--solver", "sgd", "--out", tmp.resolve("b").toString());
@@ -46,10 +99,14 @@ class SparkCommandTest {
                 tmp.resolve("f").toString());
         assertEquals(ExitCodes.BAD_INPUT, f.code());
         assertTrue(f.err().contains("--test-fraction must be in [0, 1), got 1.0"), f.err());
-        TrainCommandTest.Run s = descent("train", "--spark", "local[2]", "--solver", "gd", "--scale-x", "standard", "--out",
+        TrainCommandTest.Run s = descent("train", "--spark", "local[2]", "--solver", "gd", "--scale-x", "unit", "--out",
                 tmp.resolve("c").toString());
         assertEquals(ExitCodes.BAD_INPUT, s.code());
-        assertTrue(s.err().contains("--scale-x is not supported with --spark yet"), s.err());
+        assertTrue(s.err().contains("--scale-x/--scale-y must be none, minmax or standard, got 'unit'"), s.err());
+        TrainCommandTest.Run dn = descent("train", "--spark", "local[2]", "--solver", "gd", "--drop-nonfinite", "--out",
+                tmp.resolve("c").toString());
+        assertEquals(ExitCodes.BAD_INPUT, dn.code());
+        assertTrue(dn.err().contains("--drop-nonfinite is not supported with --spark yet"), dn.err());
         TrainCommandTest.Run u = descent("train", "--spark", "submit", "--solver", "gd", "--out", tmp.resolve("u").toString());
         assertEquals(ExitCodes.BAD_INPUT, u.code());
         assertTrue(u.err().contains("--spark submit takes the master from spark-submit, and none is set"), u.err());
@@ -65,7 +122,7 @@ class SparkCommandTest {
         TrainCommandTest.Run t = descent("train", "--spark", "local[2]", "--solver", "exact", "--data", tmp.resolve("text.csv").toString(),
                 "--target", "y", "--partitions", "1", "--out", tmp.resolve("e").toString());
         assertEquals(ExitCodes.BAD_INPUT, t.code(), t.err());
-        assertTrue(t.err().contains("an empty or non-numeric value in column 1"), t.err());
+        assertTrue(t.err().contains("text.csv: row 2, column 'u': an empty or non-numeric value"), t.err());
         // an s3a:// path goes to Spark as written; without hadoop-aws on the classpath Spark says so, in one line
         TrainCommandTest.Run s3 = descent("train", "--spark", "local[2]", "--solver", "exact", "--data",
                 "s3a://descent-no-such-bucket/rows.csv", "--target", "y", "--out", tmp.resolve("f").toString());

@@ -68,7 +68,7 @@ class SparkHdfsTest {
         TrainCommandTest.Run b = descent(concat(new String[] {"train", "--data", uri, "--checkpoint-every", "2", "--out",
             onHdfs.toString()}, run));
         assertEquals(0, b.code(), b.err());
-        assertTrue(b.out().contains("train 3,200 rows, test 800 (the last rows)  nX=3  nY=2"), b.out()); // the default 0.2
+        assertTrue(b.out().contains("train 3,200 rows, test 800 (seeded random rows)  nX=3  nY=2"), b.out()); // the default 0.2
         assertEquals(Npy.read(onDisk.resolve("model/W.npy")), Npy.read(onHdfs.resolve("model/W.npy")), "W: hdfs vs disk");
         assertEquals(Npy.read(onDisk.resolve("model/B.npy")), Npy.read(onHdfs.resolve("model/B.npy")), "B: hdfs vs disk");
 

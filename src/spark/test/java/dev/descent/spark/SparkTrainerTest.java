@@ -139,6 +139,86 @@ class SparkTrainerTest {
         assertTrue(e.getMessage().contains("leaves no training rows"), e.getMessage());
     }
 
+    /**
+     * 30 % of the rows held out at random: the same rows as one machine's Dataset.splitRandom for the seed, each
+     * partition's training rows first; gd with its test MSE every round and exact equal one machine's on that split.
+     */
+    @Test
+    void randomHeldOutRowsAreOneMachinesRandomSplit() {
+        double fraction = 0.3;
+        long test = Math.round(fraction * N);
+        ClusterData held = DATA.holdingOutAtRandom(test, 23);
+        Dataset.Split split = WHOLE.splitRandom(fraction, 23);
+        assertEquals(N - test, held.trainRows());
+        long train = 0;
+        long tested = 0;
+        for (int p = 0; p < 3; p++) {
+            Dataset part = held.partition(p);
+            long t = held.trainRows(p);
+            assertTrue(t > 0 && t < part.size(), "partition " + p + " holds some test rows: " + t + " of " + part.size());
+            assertEquals(split.train().rows(train, train + t).x(), part.rows(0, t).x(), "partition " + p + "'s training rows");
+            assertEquals(split.test().rows(tested, tested + part.size() - t).y(), part.rows(t, part.size()).y(), "its test rows");
+            train += t;
+            tested += part.size() - t;
+        }
+        LinearModel init = Init.NORMAL.create(6, 2, DataType.DOUBLE, 5);
+        Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(0).withEpochs(6).withShuffle(false);
+        var opt = new NesterovKeras(new Schedule.Constant(0.1), 0.9);
+        SparkTrainer t = new SparkTrainer(sc, held);
+        TrainingResult cluster = t.gd(opt, init, cfg);
+        TrainingResult alone = new Trainer(opt, cfg).train(split.train(), split.test(), init);
+        assertTrue(relative(cluster.model().stacked(), alone.model().stacked()) <= 1e-12);
+        for (int e = 0; e < 6; e++) {
+            double a = alone.history().get(e).testLoss();
+            assertEquals(a, cluster.history().get(e).testLoss(), 1e-12 * a, "test MSE after round " + e);
+        }
+        assertTrue(relative(t.exact().solution().theta(), NormalEquations.of(split.train().x(), split.train().y()).solution().theta())
+                <= 1e-12);
+    }
+
+    /**
+     * Standard X and min-max Y fitted by the cluster's passes equal Scaler.fit on the training rows; gd on the scaled
+     * partitions is one machine's gd on its scaled copy, and the test MSE in the data's units is that of the model
+     * rewritten in the data's units (LinearModel.unscaled) on the unscaled held-out rows.
+     */
+    @Test
+    void scaledTrainingIsOneMachinesScaledTraining() {
+        double fraction = 0.25;
+        ClusterData held = DATA.holdingOutAtRandom(Math.round(fraction * N), 31);
+        Dataset.Split split = WHOLE.splitRandom(fraction, 31);
+        SparkTrainer plain = new SparkTrainer(sc, held);
+        dev.descent.data.Scaler[] s = plain.fitScalers("standard", "minmax");
+        dev.descent.data.Scaler xs = dev.descent.data.Scaler.fit("standard", split.train().x());
+        dev.descent.data.Scaler ys = dev.descent.data.Scaler.fit("minmax", split.train().y());
+        assertArrayEquals(xs.offset(), s[0].offset(), 1e-14);
+        assertArrayEquals(xs.scale(), s[0].scale(), 1e-14);
+        assertArrayEquals(ys.offset(), s[1].offset(), 0.0, "min and max are exact");
+        assertArrayEquals(ys.scale(), s[1].scale(), 0.0);
+        Dataset train = split.train().copy();
+        xs.applyInPlace(train.x());
+        ys.applyInPlace(train.y());
+        Dataset test = split.test().copy();
+        xs.applyInPlace(test.x());
+        ys.applyInPlace(test.y());
+        SparkTrainer t = plain.scaledBy(s[0], s[1]);
+        LinearModel init = Init.NORMAL.create(6, 2, DataType.DOUBLE, 5);
+        Trainer.Config cfg = Trainer.Config.defaults().withBatchSize(0).withEpochs(6).withShuffle(false);
+        var opt = new NesterovKeras(new Schedule.Constant(0.1), 0.9);
+        TrainingResult cluster = t.gd(opt, init, cfg);
+        TrainingResult alone = new Trainer(opt, cfg).train(train, test, init);
+        assertTrue(relative(cluster.model().stacked(), alone.model().stacked()) <= 1e-12);
+        for (int e = 0; e < 6; e++) {
+            double a = alone.history().get(e).testLoss();
+            assertEquals(a, cluster.history().get(e).testLoss(), 1e-12 * a, "scaled test MSE after round " + e);
+        }
+        LinearModel inDataUnits = alone.model().unscaled(xs, ys);
+        double expected = inDataUnits.mse(split.test().x(), split.test().y());
+        assertEquals(expected, t.testMseInDataUnits(cluster.model().stacked()), 1e-12 * expected);
+        assertTrue(Math.abs(expected - t.testMse(cluster.model().stacked())) > 0.01 * expected, "the scaled MSE differs");
+        long t0 = held.trainRows(0);
+        assertEquals(split.train().rows(0, t0).x(), held.partition(0).rows(0, t0).x(), "the unscaled rows, rebuilt for whoever asks");
+    }
+
     @Test
     void exactIsTheSingleMachineLeastSquares() {
         INDArray cluster = new SparkTrainer(sc, DATA).exact().solution().theta();
