@@ -39,6 +39,9 @@ final class DataOptions {
     @Option(names = "--test-data", paramLabel = "FILE", description = "An explicit test set (same format and columns as --data); replaces --test-fraction.")
     Path testFile;
 
+    @Option(names = "--test-data-y", paramLabel = "FILE", description = "Targets .npy of --test-data when it is an inputs .npy (as --data-y is of --data).")
+    Path testFileY;
+
     @Option(names = "--scale-x", paramLabel = "none|minmax|standard", description = "Feature scaling fitted on the training rows (default: ${DEFAULT-VALUE}).")
     String scaleX = "none";
 
@@ -118,6 +121,25 @@ final class DataOptions {
         } else if (testFile != null && sameFile(testFile, file)) {
             throw new IllegalArgumentException("--test-data is the same file as --data");
         }
+        checkTestTargets();
+    }
+
+    /**
+     * An inputs .npy given as --test-data takes its targets from --test-data-y, never from --data-y (the
+     * training targets); --test-data-y goes with such a file only.
+     */
+    void checkTestTargets() {
+        boolean npy = testFile != null && testFile.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
+        if (testFileY != null && !npy) {
+            throw new IllegalArgumentException("--test-data-y names the targets .npy of an inputs .npy given as --test-data");
+        }
+        if (npy && testFileY == null) {
+            throw new IllegalArgumentException("--test-data " + testFile + " is an inputs .npy: name its targets with --test-data-y FILE.npy");
+        }
+        if (npy && (format.fileY != null && sameFile(testFileY, format.fileY) || sameFile(testFileY, testFile))) {
+            throw new IllegalArgumentException("--test-data-y " + testFileY + " is " + (sameFile(testFileY, testFile) ? "--test-data itself"
+                    : "--data-y, the training targets"));
+        }
     }
 
     /** Training rows after the split (known before loading only for synthetic data). */
@@ -148,7 +170,7 @@ final class DataOptions {
             rec.put("source", file.toString());
             rec.put("dropped_nonfinite_rows", l.droppedRows());
             if (testFile != null) {
-                CsvLoader.Loaded t = DataFiles.load(testFile, spec);
+                CsvLoader.Loaded t = DataFiles.load(testFile, testSpec());
                 if (t.x().columns() != l.x().columns() || t.y().columns() != l.y().columns()) {
                     throw new IllegalArgumentException("--test-data " + testFile + " has " + t.x().columns() + " features and "
                             + t.y().columns() + " targets; --data has " + l.x().columns() + " and " + l.y().columns());
@@ -188,6 +210,12 @@ final class DataOptions {
         xs.applyInPlace(c.x());
         ys.applyInPlace(c.y());
         return c;
+    }
+
+    /** How to read --test-data: as --data, its targets .npy --test-data-y. */
+    DataFiles.Spec testSpec() {
+        DataFiles.Spec spec = spec();
+        return new DataFiles.Spec(spec.csv(), testFileY, spec.xName(), spec.yName());
     }
 
     /** How to read --data and --test-data (and predict/evaluate files). */

@@ -17,7 +17,7 @@ final class RunIdentity {
     }
 
     /** Options that name data files: recorded as absolute paths, so a resume from elsewhere reads the same files. */
-    private static final java.util.List<String> DATA_OPTIONS = java.util.List.of("--data", "--data-y", "--test-data");
+    private static final java.util.List<String> DATA_OPTIONS = java.util.List.of("--data", "--data-y", "--test-data", "--test-data-y");
 
     /**
      * What a checkpoint records so that a resume continues this run and no other: the arguments (data files

@@ -89,11 +89,44 @@ class DataCommandsTest extends SeededTest {
         ok(a);
         assertTrue(a.out().contains("train 320 rows, test 80"), a.out());
         TrainCommandTest.Run b = descent("train", "--data", tmp.resolve("d.npz").toString(), "--test-data",
-                tmp.resolve("X.npy").toString(), "--data-y", tmp.resolve("y.npy").toString(), "--epochs", "5",
+                tmp.resolve("X.npy").toString(), "--test-data-y", tmp.resolve("y.npy").toString(), "--epochs", "5",
                 "--progress", "off", "--out", tmp.resolve("b").toString());
-        // --data-y belongs to an .npy --data: with a .npz --data the test .npy pair is read with it.
         ok(b);
         assertTrue(b.out().contains("train 400 rows, test 100"), b.out());
+    }
+
+    /**
+     * An .npy pair trained with an .npy pair as the test set: the test rows' targets are --test-data-y's. The test MSE is
+     * the saved model's MSE on (Xt, Yt), not on Xt against the training targets (which --test-data once paired it with).
+     */
+    @Test
+    void anNpyTestSetHasItsOwnTargets() throws Exception {
+        ok(descent("generate", "--kind", "synthetic", "--n-samples", "200", "--n-features", "3", "--noise", "0.1", "--seed", "1",
+                "--out", tmp.resolve("X.npy").toString(), "--out-y", tmp.resolve("Y.npy").toString()));
+        ok(descent("generate", "--kind", "synthetic", "--n-samples", "200", "--n-features", "3", "--noise", "0.1", "--seed", "2",
+                "--out", tmp.resolve("Xt.npy").toString(), "--out-y", tmp.resolve("Yt.npy").toString()));
+        String[] pair = {"train", "--data", tmp.resolve("X.npy").toString(), "--data-y", tmp.resolve("Y.npy").toString(), "--test-data",
+            tmp.resolve("Xt.npy").toString(), "--dtype", "float64", "--epochs", "3", "--progress", "off", "--no-plots"};
+        bad(descent(cat(pair, "--out", tmp.resolve("r1").toString())), "--test-data " + tmp.resolve("Xt.npy")
+                + " is an inputs .npy: name its targets with --test-data-y FILE.npy");
+        bad(descent(cat(pair, "--test-data-y", tmp.resolve("Y.npy").toString(), "--out", tmp.resolve("r2").toString())),
+                "--test-data-y " + tmp.resolve("Y.npy") + " is --data-y, the training targets");
+        bad(descent("train", "--rows", "100", "--test-data-y", tmp.resolve("Yt.npy").toString(), "--out", tmp.resolve("r3").toString()),
+                "--test-data-y names the targets .npy of an inputs .npy given as --test-data");
+        Path run = tmp.resolve("r");
+        ok(descent(cat(pair, "--test-data-y", tmp.resolve("Yt.npy").toString(), "--out", run.toString())));
+        var s = dev.descent.report.RunFiles.json().readTree(run.resolve("summary.json").toFile());
+        var model = dev.descent.model.ModelStore.load(run.resolve("model")).model();
+        var xt = Npy.read(tmp.resolve("Xt.npy")).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        var yt = Npy.read(tmp.resolve("Yt.npy")).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).reshape(200, 1);
+        double expected = model.mse(xt, yt);
+        assertEquals(expected, s.get("results").get("test_mse").asDouble(), 1e-12 * expected);
+    }
+
+    private static String[] cat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
