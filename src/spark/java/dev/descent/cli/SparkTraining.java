@@ -58,7 +58,7 @@ public final class SparkTraining {
         if (!List.of("gd", "local-sgd", "exact").contains(cmd.solver)) {
             throw new IllegalArgumentException("--solver with --spark must be gd, local-sgd or exact, got '" + cmd.solver + "'");
         }
-        for (String bad : List.of("--stream", "--test-data", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
+        for (String bad : List.of("--stream", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
             if (parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException(bad + " is not supported with --spark yet");
             }
@@ -67,6 +67,7 @@ public final class SparkTraining {
             throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + cmd.data.testFraction);
         }
         cmd.data.checkScaling();
+        cmd.data.checkTestTargets();
         if (cmd.partitions < 0) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + cmd.partitions);
         }
@@ -76,6 +77,13 @@ public final class SparkTraining {
         if (data.file != null && (format == null || (format.equals("npy") && data.format.fileY == null))) {
             throw new IllegalArgumentException("--spark reads --data X.npy with --data-y Y.npy, a .csv or .parquet file or folder"
                     + " (with --target), or synthetic data (--rows, --nx, --ny); got " + data.file);
+        }
+        if (data.testFile != null && (data.file == null || !data.testFile.toString().toLowerCase(Locale.ROOT).endsWith("." + format))) {
+            throw new IllegalArgumentException("--test-data is a ." + (format == null ? "csv, .parquet or .npy" : format)
+                    + " file of --data's columns" + (data.file == null ? ", with --data" : "") + "; got " + data.testFile);
+        }
+        if (data.testFile != null && DataOptions.sameFile(data.testFile, data.file)) {
+            throw new IllegalArgumentException("--test-data is the same file as --data");
         }
         String location = data.file == null ? null : location(parsed, "--data", data.file);
         Optimizer optimizer = cmd.opt.create();
@@ -102,22 +110,41 @@ public final class SparkTraining {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             int p = cmd.partitions > 0 ? cmd.partitions : sc.defaultParallelism();
+            // .npy rows in the files' dtype unless --dtype names one (as --stream); other sources in --dtype's (float32 by default)
+            org.nd4j.linalg.api.buffer.DataType dtype = parsed.hasMatchedOption("--dtype") ? data.dtype : null;
             ClusterData cd = data.file == null
                     ? ClusterData.synthetic(data.rows, data.nx, data.ny, data.noise, data.dtype, Seeds.data(data.seed), p)
-                    : format.equals("npy") ? ClusterData.npy(location, location(parsed, "--data-y", data.format.fileY), p)
+                    : format.equals("npy") ? ClusterData.npy(location, location(parsed, "--data-y", data.format.fileY), p, dtype, false)
                     : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
                             location, format, data.features, data.targets, data.dtype, p);
-            long test = Math.round(data.testFraction * cd.rows());
-            if (test >= cd.rows()) {
-                throw new IllegalArgumentException("--test-fraction " + data.testFraction + " leaves no training rows of " + cd.rows());
+            ClusterData testSet = null;
+            if (data.testFile != null) { // replaces --test-fraction, as on one machine
+                String testLocation = location(parsed, "--test-data", data.testFile);
+                testSet = format.equals("npy") ? ClusterData.npy(testLocation, location(parsed, "--test-data-y", data.testFileY), p,
+                        dtype != null ? dtype : cd.dataType(), true)
+                        : ClusterData.frame(org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(),
+                                testLocation, format, data.features, data.targets, data.dtype, p, true);
+                if (testSet.inputs() != cd.inputs() || testSet.outputs() != cd.outputs()) {
+                    throw new IllegalArgumentException("--test-data " + data.testFile + " has " + testSet.inputs() + " features and "
+                            + testSet.outputs() + " targets; --data has " + cd.inputs() + " and " + cd.outputs());
+                }
+            } else {
+                long test = Math.round(data.testFraction * cd.rows());
+                if (test >= cd.rows()) {
+                    throw new IllegalArgumentException("--test-fraction " + data.testFraction + " leaves no training rows of " + cd.rows());
+                }
+                // as on one machine: a file's test rows are seeded random rows, generated data's the last ones
+                cd = data.file == null || test == 0 ? cd.holdingOut(test) : cd.holdingOutAtRandom(test, Seeds.split(data.seed));
             }
-            // as on one machine: a file's test rows are seeded random rows, generated data's the last ones
-            cd = data.file == null || test == 0 ? cd.holdingOut(test) : cd.holdingOutAtRandom(test, Seeds.split(data.seed));
+            long testRows = testSet != null ? testSet.rows() : cd.testRows();
             o.printf(Locale.ROOT, "spark: %s  %d partitions  data: %s  train %,d rows, test %,d (%s)  nX=%d  nY=%d%n",
-                    master, p, cd.describe(), cd.trainRows(), cd.testRows(), data.file == null ? "the last rows" : "seeded random rows",
-                    cd.inputs(), cd.outputs());
+                    master, p, cd.describe(), cd.trainRows(), testRows, testSet != null ? testSet.describe()
+                    : data.file == null ? "the last rows" : "seeded random rows", cd.inputs(), cd.outputs());
             long t0 = System.nanoTime();
             SparkTrainer trainer = new SparkTrainer(sc, cd);
+            if (testSet != null) {
+                trainer = trainer.withTestData(testSet);
+            }
             o.printf(Locale.ROOT, "partitions built on the executors in %.2f s%n", (System.nanoTime() - t0) / 1e9);
             Scaler[] scalers = trainer.fitScalers(data.scaleX, data.scaleY);
             boolean scaled = !scalers[0].isIdentity() || !scalers[1].isIdentity();
@@ -131,9 +158,13 @@ public final class SparkTraining {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("descent", Main.version());
             summary.put("backend", ordered("name", backend.name(), "device", backend.device(), "blas", backend.blas()));
-            summary.put("data", ordered("source", cd.describe(), "train_rows", cd.trainRows(), "test_rows", cd.testRows(), "nx", cd.inputs(), "ny", cd.outputs(),
-                    "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed, "scale_x", scalers[0].describe(), "scale_y",
-                    scalers[1].describe()));
+            Map<String, Object> dataRecord = ordered("source", cd.describe(), "train_rows", cd.trainRows(), "test_rows", testRows, "nx",
+                    cd.inputs(), "ny", cd.outputs(), "dtype", DtypeConverter.name(cd.dataType()), "seed", data.seed, "scale_x",
+                    scalers[0].describe(), "scale_y", scalers[1].describe());
+            if (testSet != null) {
+                dataRecord.put("test_source", testSet.describe());
+            }
+            summary.put("data", dataRecord);
             summary.put("cluster", ordered("master", master, "partitions", p));
             summary.put("solver", cmd.solver);
             LinearModel model;
@@ -178,9 +209,9 @@ public final class SparkTraining {
             Map<String, Object> results = new LinkedHashMap<>();
             LinearModel trained = model; // in scaled units when scaled
             model = trained.unscaled(scalers[0], scalers[1]);
-            if (cd.testRows() > 0) {
+            if (testRows > 0) {
                 double testMse = trainer.testMseInDataUnits(trained.stacked());
-                o.printf(Locale.ROOT, "final test MSE %.9f over the %,d held-out rows%n", testMse, cd.testRows());
+                o.printf(Locale.ROOT, "final test MSE %.9f over the %,d %s rows%n", testMse, testRows, testSet != null ? "test" : "held-out");
                 results.put("test_mse", testMse);
             }
             RunRecord.parameters(o, "", model, results, "");

@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -78,6 +79,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
         try {
             ClusterData c = (ClusterData) clone();
             c.test = rows;
+            c.chosen = null;
             c.trainPerPartition = new long[partitions];
             long before = 0; // rows of the partitions before p
             for (int p = 0; p < partitions; p++) {
@@ -161,6 +163,19 @@ public abstract class ClusterData implements Serializable, Cloneable {
         double[] a = new double[k];
         java.util.Arrays.fill(a, 1.0);
         return a;
+    }
+
+    /** This data as a test set: every row held out, none trains ({@code --test-data}). */
+    public final ClusterData asTestRows() {
+        try {
+            ClusterData c = (ClusterData) clone();
+            c.test = n;
+            c.trainPerPartition = new long[partitions];
+            c.chosen = null;
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Rows held out for testing. */
@@ -293,8 +308,18 @@ public abstract class ClusterData implements Serializable, Cloneable {
      * ({@code hdfs://…}, {@code s3a://…}), which every executor then reads its row range from.
      */
     public static ClusterData npy(String x, String y, int partitions) throws IOException {
+        return npy(x, y, partitions, null, false);
+    }
+
+    /**
+     * As {@link #npy(String, String, int)}, the rows in {@code dtype} (null: the files'; another is converted as
+     * partitions are read); with {@code atMostRows}, no more partitions than rows (a small test set).
+     */
+    public static ClusterData npy(String x, String y, int partitions, DataType dtype, boolean atMostRows) throws IOException {
         try (NpyRowSource src = openNpy(x, y)) {
-            return new Npy(x, y, src.rows(), src.inputs(), src.outputs(), src.dataType() == DataType.DOUBLE, partitions);
+            int p = atMostRows && src.rows() > 0 ? (int) Math.min(partitions, src.rows()) : partitions;
+            DataType in = dtype != null ? dtype : src.dataType();
+            return new Npy(x, y, src.rows(), src.inputs(), src.outputs(), in == DataType.DOUBLE, src.dataType() == DataType.DOUBLE, p);
         }
     }
 
@@ -378,14 +403,16 @@ public abstract class ClusterData implements Serializable, Cloneable {
         private static final long serialVersionUID = 1L;
         private final String x;
         private final String y;
+        private final boolean fileDbl; // the files' dtype, converted to dataType() as partitions are read when it differs
 
-        Npy(String x, String y, long n, int nx, int ny, boolean dbl, int partitions) {
+        Npy(String x, String y, long n, int nx, int ny, boolean dbl, boolean fileDbl, int partitions) {
             super(partitions, n, nx, ny, dbl);
             if (n < partitions) {
                 throw new IllegalArgumentException(n + " rows cannot fill " + partitions + " partitions");
             }
             this.x = x;
             this.y = y;
+            this.fileDbl = fileDbl;
         }
 
         private long first(int p) {
@@ -406,12 +433,26 @@ public abstract class ClusterData implements Serializable, Cloneable {
         Dataset build(int p, Object element) {
             long rows = rows(p);
             Dataset d = allocate(p);
+            DataType file = fileDbl ? DataType.DOUBLE : DataType.FLOAT;
+            boolean convert = file != dataType();
             try (NpyRowSource src = openNpy(x, y)) {
-                int step = 1 << 20;
+                // converted through a block of the files' dtype of up to 16 MB
+                int step = convert ? (int) Math.max(1, (16L << 20) / ((long) (nx + ny) * 8)) : 1 << 20;
                 for (long r = 0; r < rows; r += step) {
                     int c = (int) Math.min(step, rows - r);
-                    src.read(first(p) + r, c, d.x().get(NDArrayIndex.interval(r, r + c), NDArrayIndex.all()),
-                            d.y().get(NDArrayIndex.interval(r, r + c), NDArrayIndex.all()));
+                    INDArray dx = d.x().get(NDArrayIndex.interval(r, r + c), NDArrayIndex.all());
+                    INDArray dy = d.y().get(NDArrayIndex.interval(r, r + c), NDArrayIndex.all());
+                    if (!convert) {
+                        src.read(first(p) + r, c, dx, dy);
+                        continue;
+                    }
+                    INDArray bx = Nd4j.createUninitialized(file, c, nx);
+                    INDArray by = Nd4j.createUninitialized(file, c, ny);
+                    src.read(first(p) + r, c, bx, by);
+                    dx.assign(bx.castTo(dataType()));
+                    dy.assign(by.castTo(dataType()));
+                    bx.close();
+                    by.close();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(x + ": " + e.getMessage(), e);
@@ -434,6 +475,15 @@ public abstract class ClusterData implements Serializable, Cloneable {
      */
     public static ClusterData frame(org.apache.spark.sql.SparkSession spark, String path, String format, List<String> features,
             List<String> targets, DataType dtype, int partitions) {
+        return frame(spark, path, format, features, targets, dtype, partitions, false);
+    }
+
+    /**
+     * As {@link #frame(org.apache.spark.sql.SparkSession, String, String, List, List, DataType, int)}; with
+     * {@code atMostRows}, no more partitions than rows (a small test set).
+     */
+    public static ClusterData frame(org.apache.spark.sql.SparkSession spark, String path, String format, List<String> features,
+            List<String> targets, DataType dtype, int wanted, boolean atMostRows) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("name the target column(s) of " + path);
         }
@@ -483,6 +533,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
             offsets[q + 1] = offsets[q] + counts.get(q);
         }
         long n = offsets[counts.size()];
+        int partitions = atMostRows && n > 0 ? (int) Math.min(wanted, n) : wanted;
         if (n < partitions) {
             throw new IllegalArgumentException(path + ": " + n + " rows leave a partition of " + partitions + " empty");
         }

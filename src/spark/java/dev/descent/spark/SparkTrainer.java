@@ -48,6 +48,8 @@ public final class SparkTrainer {
     private final JavaSparkContext sc;
     private final ClusterData data;
     private final JavaRDD<Object> parts;
+    private final ClusterData test; // where the held-out rows are: this data's, or a test set's (withTestData)
+    private final JavaRDD<Object> testParts;
 
     private volatile boolean stopRequested;
 
@@ -60,14 +62,35 @@ public final class SparkTrainer {
     }
 
     public SparkTrainer(JavaSparkContext sc, ClusterData data) {
-        this(sc, data, data.rdd(sc));
+        this(sc, data, data.rdd(sc), null, null);
     }
 
-    private SparkTrainer(JavaSparkContext sc, ClusterData data, JavaRDD<Object> parts) {
+    private SparkTrainer(JavaSparkContext sc, ClusterData data, JavaRDD<Object> parts, ClusterData test, JavaRDD<Object> testParts) {
         this.sc = sc;
         this.data = data;
         this.parts = parts;
+        this.test = test != null ? test : data;
+        this.testParts = testParts != null ? testParts : parts;
         onPartitions((p, rows) -> new double[] {p}); // every executor builds its partitions once, before any timing
+        if (test != null) {
+            onPartitions(test, testParts, (p, rows) -> new double[] {p});
+        }
+    }
+
+    /**
+     * A trainer on this data (all of whose rows then train) whose test MSE is over {@code testSet}'s rows, another
+     * source of the same columns ({@code --test-data}), its partitions built by one job before it returns.
+     */
+    public SparkTrainer withTestData(ClusterData testSet) {
+        if (testSet.inputs() != data.inputs() || testSet.outputs() != data.outputs()) {
+            throw new IllegalArgumentException("the test set has " + testSet.inputs() + " inputs and " + testSet.outputs()
+                    + " outputs; the training data " + data.inputs() + " and " + data.outputs());
+        }
+        if (data.testRows() > 0) {
+            throw new IllegalArgumentException("the training data holds out " + data.testRows() + " rows already");
+        }
+        ClusterData t = testSet.asTestRows();
+        return new SparkTrainer(sc, data, parts, t, t.rdd(sc));
     }
 
     /**
@@ -120,7 +143,7 @@ public final class SparkTrainer {
      * scaled in place where they are kept, by one job, before it returns.
      */
     public SparkTrainer scaledBy(Scaler x, Scaler y) {
-        return new SparkTrainer(sc, data.scaledBy(x, y), parts);
+        return new SparkTrainer(sc, data.scaledBy(x, y), parts, test == data ? null : test.scaledBy(x, y), test == data ? null : testParts);
     }
 
     /** An optimizer as the executors rebuild it: its name, schedule and hyperparameters. */
@@ -303,7 +326,7 @@ public final class SparkTrainer {
         m.put("data", data.describe());
         m.put("partitions", data.partitions());
         m.put("train_rows", data.trainRows());
-        m.put("test_rows", data.testRows()); // absent from older checkpoints: read as 0 (Trainer.requireSameRun)
+        m.put("test_rows", test.testRows()); // absent from older checkpoints: read as 0 (Trainer.requireSameRun)
         m.put("dtype", data.dataType().toString());
         return m;
     }
@@ -401,18 +424,23 @@ public final class SparkTrainer {
      * when none are held out.
      */
     public double testMse(INDArray theta) {
-        if (data.testRows() == 0) {
+        if (test.testRows() == 0) {
             return Double.NaN;
         }
-        ClusterData d = data;
+        ClusterData d = test;
         Broadcast<double[]> b = sc.broadcast(plain(theta));
-        List<double[]> sums = onPartitions((p, rows) -> new double[] {p, squaredError(d, p, d.test(p, rows), b.value())});
+        List<double[]> sums = onPartitions(test, testParts, (p, rows) -> new double[] {p, squaredError(d, p, d.test(p, rows), b.value())});
         b.destroy();
         double total = 0;
         for (double[] s : sums) {
             total += s[1];
         }
-        return total / ((double) data.testRows() * data.outputs());
+        return total / ((double) test.testRows() * data.outputs());
+    }
+
+    /** Rows the test MSE is over: held out of this data, or a test set's. */
+    public long testRows() {
+        return test.testRows();
     }
 
     /**
@@ -421,12 +449,12 @@ public final class SparkTrainer {
      */
     public double testMseInDataUnits(INDArray theta) {
         Scaler ys = data.yScaler();
-        if (ys.isIdentity() || data.testRows() == 0) {
+        if (ys.isIdentity() || test.testRows() == 0) {
             return testMse(theta);
         }
-        ClusterData d = data;
+        ClusterData d = test;
         Broadcast<double[]> b = sc.broadcast(plain(theta));
-        List<double[]> sums = onPartitions((p, rows) -> {
+        List<double[]> sums = onPartitions(test, testParts, (p, rows) -> {
             double[] col = columnSquaredErrors(d.test(p, rows), b.value(), d.outputs());
             double[] out = new double[1 + col.length];
             out[0] = p;
@@ -440,7 +468,7 @@ public final class SparkTrainer {
                 total += s[1 + k] * ys.scale()[k] * ys.scale()[k];
             }
         }
-        return total / ((double) data.testRows() * data.outputs());
+        return total / ((double) test.testRows() * data.outputs());
     }
 
     /** Each output's Σ r² at θ over {@code rows} (null: none), in float64, in blocks of {@link ClusterData#PASS_BLOCK} rows. */
@@ -514,8 +542,12 @@ public final class SparkTrainer {
      * made there starts no gather helper on a task of one CPU); the results in partition order.
      */
     private List<double[]> onPartitions(PartitionWork work) {
-        ClusterData d = data;
-        return ordered(parts.mapPartitionsWithIndex((Integer p, java.util.Iterator<Object> it) -> {
+        return onPartitions(data, parts, work);
+    }
+
+    /** As {@link #onPartitions(PartitionWork)}, on the partitions {@code rdd} of {@code d}. */
+    private static List<double[]> onPartitions(ClusterData d, JavaRDD<Object> rdd, PartitionWork work) {
+        return ordered(rdd.mapPartitionsWithIndex((Integer p, java.util.Iterator<Object> it) -> {
             Dataset rows = d.partition(p, it.hasNext() ? it.next() : null);
             return List.of(inTask(() -> work.call(p, rows))).iterator();
         }, true).collect());
@@ -540,7 +572,7 @@ public final class SparkTrainer {
     }
 
     private void start(TrainingListener[] listeners, Trainer.Config config, Optimizer opt, int batchesPerRound) {
-        var info = new dev.descent.engine.TrainingInfo(data.trainRows(), data.testRows(), data.inputs(), data.outputs(),
+        var info = new dev.descent.engine.TrainingInfo(data.trainRows(), test.testRows(), data.inputs(), data.outputs(),
                 data.dataType(), config.batchFor(data.trainRows()), batchesPerRound, config.epochs(), opt.name(), KernelKind.AUTO.resolve());
         for (TrainingListener l : listeners) {
             l.onStart(info);

@@ -84,6 +84,44 @@ class SparkCommandTest {
         assertEquals(w, Npy.read(dir.resolve("model/W.npy")), "resumed in scaled units, written in the file's");
     }
 
+    /**
+     * --test-data with an .npy pair (X.npy, Y.npy trains; Xt.npy, Yt.npy tests) and --scale-y standard: every training
+     * row trains, the test MSE is over the test files, and model and test MSE equal one machine's within 1e-12.
+     */
+    @Test
+    void aTestSetOfItsOwnIsScoredAsOnOneMachine() throws Exception {
+        for (String[] f : new String[][] {{"X", "Y", "1"}, {"Xt", "Yt", "2"}}) {
+            TrainCommandTest.Run g = descent("generate", "--kind", "synthetic", "--n-samples", f[0].equals("X") ? "3000" : "700",
+                    "--n-features", "4", "--noise", "0.3", "--seed", f[2], "--out", tmp.resolve(f[0] + ".npy").toString(), "--out-y",
+                    tmp.resolve(f[1] + ".npy").toString());
+            assertEquals(0, g.code(), g.err());
+        }
+        String[] common = {"--data", tmp.resolve("X.npy").toString(), "--data-y", tmp.resolve("Y.npy").toString(), "--test-data",
+            tmp.resolve("Xt.npy").toString(), "--test-data-y", tmp.resolve("Yt.npy").toString(), "--scale-y", "standard", "--dtype",
+            "float64", "--epochs", "5", "--lr", "0.3", "--progress", "off"};
+        Path one = tmp.resolve("one");
+        TrainCommandTest.Run alone = descent(concat(new String[] {"train", "--batch-size", "0", "--no-shuffle", "--no-exact", "--no-plots",
+            "--out", one.toString()}, common));
+        assertEquals(0, alone.code(), alone.err());
+        Path dir = tmp.resolve("cluster");
+        TrainCommandTest.Run r = descent(concat(new String[] {"train", "--spark", "local[2]", "--solver", "gd", "--out", dir.toString()},
+            common));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("train 3,000 rows, test 700 (" + tmp.resolve("Xt.npy") + " + " + tmp.resolve("Yt.npy") + ")"), r.out());
+        assertTrue(r.out().contains("over the 700 test rows"), r.out());
+        var s1 = dev.descent.report.RunFiles.json().readTree(one.resolve("summary.json").toFile());
+        var s2 = dev.descent.report.RunFiles.json().readTree(dir.resolve("summary.json").toFile());
+        double expected = s1.get("results").get("test_mse").asDouble();
+        assertEquals(expected, s2.get("results").get("test_mse").asDouble(), 1e-12 * expected);
+        var a = Npy.read(one.resolve("model/W.npy"));
+        double rel = a.sub(Npy.read(dir.resolve("model/W.npy"))).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertTrue(rel <= 1e-12, "W: relative difference " + rel);
+        TrainCommandTest.Run bad = descent("train", "--spark", "local[2]", "--solver", "gd", "--data", tmp.resolve("X.npy").toString(),
+                "--data-y", tmp.resolve("Y.npy").toString(), "--test-data", tmp.resolve("t.csv").toString(), "--out", tmp.resolve("b").toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--test-data is a .npy file of --data's columns; got " + tmp.resolve("t.csv")), bad.err());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
