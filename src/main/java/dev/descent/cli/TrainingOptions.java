@@ -7,8 +7,12 @@ import picocli.CommandLine.Option;
 
 /** Options of the training loop shared by train and compare: batching, epochs, stop rules, init, kernel. */
 final class TrainingOptions {
-    @Option(names = {"-b", "--batch-size"}, description = "Rows per batch; 0 = the whole training set (full-batch GD) (default: ${DEFAULT-VALUE}).")
-    int batchSize = 32;
+    /** Rows per batch when --batch-size is not given (fewer when there are fewer training rows). */
+    static final int DEFAULT_BATCH = 32;
+
+    @Option(names = {"-b", "--batch-size"}, description = "Rows per batch; 0 = the whole training set (full-batch GD) (default: 32, or every"
+            + " training row when there are fewer).")
+    Integer batchSize;
 
     @Option(names = {"-e", "--epochs"}, description = "Most epochs to run (default: ${DEFAULT-VALUE}).")
     int epochs = 10;
@@ -167,10 +171,11 @@ final class TrainingOptions {
 
     /** The trainer configuration; the shuffle is seeded with {@code dataSeed + 2}. */
     Trainer.Config config(long dataSeed, long trainRows) {
-        if (batchSize > trainRows) {
+        if (batchSize != null && batchSize > trainRows) {
             throw new IllegalArgumentException("--batch-size " + batchSize + " exceeds the " + trainRows + " training rows");
         }
-        return new Trainer.Config(batchSize, epochs, !noShuffle, dropLast, tolerance, divergenceFactor, dev.descent.data.Seeds.shuffle(dataSeed),
+        int batch = batchSize != null ? batchSize : (int) Math.min(DEFAULT_BATCH, trainRows);
+        return new Trainer.Config(batch, epochs, !noShuffle, dropLast, tolerance, divergenceFactor, dev.descent.data.Seeds.shuffle(dataSeed),
                 kernel(), true, stopRule(), threads());
     }
 

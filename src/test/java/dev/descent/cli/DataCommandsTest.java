@@ -129,6 +129,22 @@ class DataCommandsTest extends SeededTest {
         return out;
     }
 
+    /** Four rows, one held out: the default batch is the three training rows; an explicit larger one is refused. */
+    @Test
+    void theDefaultBatchFitsATinyFile() throws Exception {
+        Path csv = Files.writeString(tmp.resolve("tiny.csv"), "u,t\n1,2\n2,4\n3,6\n4,8\n");
+        TrainCommandTest.Run r = descent("train", "--data", csv.toString(), "--target", "t", "--epochs", "2", "--progress", "off",
+                "--no-plots", "--out", tmp.resolve("tiny").toString());
+        ok(r);
+        assertTrue(r.out().contains("batch=3  epochs=2"), r.out());
+        TrainCommandTest.Run e = descent("train", "--data", csv.toString(), "--target", "t", "--solver", "exact", "--no-plots", "--out",
+                tmp.resolve("tiny-exact").toString());
+        ok(e);
+        assertTrue(e.out().contains("W = [[2.0"), e.out());
+        bad(descent("train", "--data", csv.toString(), "--target", "t", "--batch-size", "4", "--out", tmp.resolve("b4").toString()),
+                "--batch-size 4 exceeds the 3 training rows");
+    }
+
     @Test
     void badDataThroughTheCommandLine() throws Exception {
         Path csv = Files.writeString(tmp.resolve("d.csv"), "x,y\n1,2\n3,oops\n");
