@@ -58,7 +58,7 @@ public final class SparkTraining {
         if (!List.of("gd", "local-sgd", "exact").contains(cmd.solver)) {
             throw new IllegalArgumentException("--solver with --spark must be gd, local-sgd or exact, got '" + cmd.solver + "'");
         }
-        for (String bad : List.of("--stream", "--drop-nonfinite", "--animate", "--plot-epoch", "--init")) {
+        for (String bad : List.of("--stream", "--drop-nonfinite", "--animate", "--plot-epoch")) {
             if (parsed.hasMatchedOption(bad)) {
                 throw new IllegalArgumentException(bad + " is not supported with --spark yet");
             }

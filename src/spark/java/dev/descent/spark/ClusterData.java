@@ -112,6 +112,37 @@ public abstract class ClusterData implements Serializable, Cloneable {
         return c;
     }
 
+    /**
+     * Partition p's rows as built, checked finite as one machine checks a file: the first NaN or Inf is bad input
+     * naming its row (in the data's order: the file's row for files) and column. Generated rows are not checked.
+     */
+    private Dataset finite(int p, Dataset built) {
+        if (!fromFiles()) {
+            return built;
+        }
+        dev.descent.host.HostMemory.Rows rx = new dev.descent.host.HostMemory.Rows(built.x());
+        dev.descent.host.HostMemory.Rows ry = new dev.descent.host.HostMemory.Rows(built.y());
+        for (long r = 0; r < built.size(); r++) {
+            int bad = rx.firstNonFinite(r);
+            int badY = ry.firstNonFinite(r);
+            if (bad >= 0 || badY >= 0) {
+                long first = 0;
+                for (int q = 0; q < p; q++) {
+                    first += rows(q);
+                }
+                throw new dev.descent.data.DataFormatException(String.format(java.util.Locale.ROOT,
+                        "%s: row %d, %s column %d is %s (not finite; --drop-nonfinite is not supported with --spark)", describe(),
+                        first + r, bad >= 0 ? "X" : "y", bad >= 0 ? bad : badY, bad >= 0 ? rx.get(r, bad) : ry.get(r, badY)));
+            }
+        }
+        return built;
+    }
+
+    /** Whether the rows come from files (checked finite when built), not from a generator. */
+    boolean fromFiles() {
+        return true;
+    }
+
     /** Partition p's rows as built, rearranged for a random hold-out: training rows first, then held-out ones. */
     private Dataset arranged(int p, Dataset built) {
         if (chosen == null) {
@@ -257,14 +288,14 @@ public abstract class ClusterData implements Serializable, Cloneable {
     /** Partition p, built once per JVM from its element and kept (executors reuse it every round). */
     final Dataset partition(int p, Object element) {
         if (scaling.isEmpty()) {
-            return UNSCALED.computeIfAbsent(unscaledKey(p), k -> arranged(p, build(p, element)));
+            return UNSCALED.computeIfAbsent(unscaledKey(p), k -> arranged(p, finite(p, build(p, element))));
         }
         // Scaled where they are: the rows the scalers were fitted on, unless this JVM never built them
         return CACHE.computeIfAbsent(key(p), k -> {
             Dataset d = UNSCALED.remove(unscaledKey(p));
             KERNELS.keySet().removeIf(kernel -> kernel.startsWith(unscaledKey(p) + "/")); // they would see the scaled rows
             if (d == null) {
-                d = arranged(p, build(p, element));
+                d = arranged(p, finite(p, build(p, element)));
             }
             xs.applyInPlace(d.x());
             ys.applyInPlace(d.y());
@@ -357,6 +388,11 @@ public abstract class ClusterData implements Serializable, Cloneable {
                 throw new IllegalArgumentException(n + " synthetic rows are " + generator().blocks() + " blocks of "
                         + SyntheticData.BLOCK_ROWS + ": fewer than the " + partitions + " partitions");
             }
+        }
+
+        @Override
+        boolean fromFiles() {
+            return false;
         }
 
         private SyntheticData generator() {
@@ -572,10 +608,9 @@ public abstract class ClusterData implements Serializable, Cloneable {
                 sizes[p] = built.get(p);
             }
         } catch (Exception e) { // a value that is not a number, found by a task (and wrapped by Spark): bad input
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof IllegalArgumentException bad) {
-                    throw bad;
-                }
+            IllegalArgumentException bad = badInput(e);
+            if (bad != null) {
+                throw bad;
             }
             throw e;
         }
@@ -670,6 +705,28 @@ public abstract class ClusterData implements Serializable, Cloneable {
             var y = Nd4j.createFromArray(b.y()).reshape(b.rows(), ny).castTo(dataType()).dup('c');
             return new Dataset(x, y);
         }
+    }
+
+    /** How Spark's job failure quotes a task's exception when it does not link it as the cause: "…): Class: message". */
+    private static final java.util.regex.Pattern TASK_BAD_INPUT = java.util.regex.Pattern.compile(
+            "\\): (?:dev\\.descent\\.data\\.DataFormatException|java\\.lang\\.IllegalArgumentException): ([^\\n]*)");
+
+    /**
+     * The bad input (an IllegalArgumentException: a value not finite, a value not a number) that a task found and
+     * {@code e}, a failed Spark job, reports: its cause, or (Spark quotes the task's exception in its message when it
+     * cannot pass it on) a new one with the quoted message; null when the job failed for another reason.
+     */
+    static IllegalArgumentException badInput(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof IllegalArgumentException bad) {
+                return bad;
+            }
+            java.util.regex.Matcher m = c.getMessage() == null ? null : TASK_BAD_INPUT.matcher(c.getMessage());
+            if (m != null && m.find()) {
+                return new IllegalArgumentException(m.group(1).strip(), e);
+            }
+        }
+        return null;
     }
 
     /** What follows the missing class's name when a path's Hadoop file system is not on the classpath. */

@@ -547,6 +547,18 @@ public final class SparkTrainer {
 
     /** As {@link #onPartitions(PartitionWork)}, on the partitions {@code rdd} of {@code d}. */
     private static List<double[]> onPartitions(ClusterData d, JavaRDD<Object> rdd, PartitionWork work) {
+        try {
+            return collectOrdered(d, rdd, work);
+        } catch (Exception e) { // Scala's SparkException is checked in Java's eyes, and thrown all the same
+            IllegalArgumentException bad = ClusterData.badInput(e);
+            if (bad != null) {
+                throw bad;
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    private static List<double[]> collectOrdered(ClusterData d, JavaRDD<Object> rdd, PartitionWork work) {
         return ordered(rdd.mapPartitionsWithIndex((Integer p, java.util.Iterator<Object> it) -> {
             Dataset rows = d.partition(p, it.hasNext() ? it.next() : null);
             return List.of(inTask(() -> work.call(p, rows))).iterator();

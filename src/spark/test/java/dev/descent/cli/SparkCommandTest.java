@@ -122,6 +122,65 @@ class SparkCommandTest {
         assertTrue(bad.err().contains("--test-data is a .npy file of --data's columns; got " + tmp.resolve("t.csv")), bad.err());
     }
 
+    /** --init normal: the cluster's gd starts where one machine's does and ends where it ends. */
+    @Test
+    void aSeededStartIsOneMachinesStart() throws Exception {
+        String[] common = {"--rows", "70000", "--nx", "3", "--dtype", "float64", "--epochs", "4", "--init", "normal", "--lr", "0.2",
+            "--progress", "off"};
+        Path one = tmp.resolve("init-one");
+        TrainCommandTest.Run alone = descent(concat(new String[] {"train", "--batch-size", "0", "--no-shuffle", "--no-exact", "--no-plots",
+            "--out", one.toString()}, common));
+        assertEquals(0, alone.code(), alone.err());
+        Path dir = tmp.resolve("init-cluster");
+        TrainCommandTest.Run r = descent(concat(new String[] {"train", "--spark", "local[2]", "--solver", "gd", "--out", dir.toString()},
+            common));
+        assertEquals(0, r.code(), r.err());
+        var a = Npy.read(one.resolve("model/W.npy"));
+        double rel = a.sub(Npy.read(dir.resolve("model/W.npy"))).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertTrue(rel <= 1e-12, "W: relative difference " + rel);
+        common[9] = "zeros";
+        Path z = tmp.resolve("init-zeros");
+        TrainCommandTest.Run fromZeros = descent(concat(new String[] {"train", "--spark", "local[2]", "--solver", "gd", "--out", z.toString()},
+            common));
+        assertEquals(0, fromZeros.code(), fromZeros.err());
+        double apart = a.sub(Npy.read(z.resolve("model/W.npy"))).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        assertTrue(apart > 1e-3, "four rounds from zeros end elsewhere: relative difference " + apart);
+    }
+
+    /** A NaN in an .npy file stops the run in one line naming the file, row and column, as on one machine. */
+    @Test
+    void aValueThatIsNotFiniteIsBadInput() throws Exception {
+        double[][] x = new double[40][2];
+        double[][] y = new double[40][1];
+        for (int i = 0; i < 40; i++) {
+            x[i][0] = i;
+            x[i][1] = 1;
+            y[i][0] = 2 * i;
+        }
+        x[29][1] = Double.NaN;
+        Npy.write(tmp.resolve("nx.npy"), org.nd4j.linalg.factory.Nd4j.createFromArray(x));
+        Npy.write(tmp.resolve("ny.npy"), org.nd4j.linalg.factory.Nd4j.createFromArray(y));
+        Path out = tmp.resolve("nan");
+        TrainCommandTest.Run r = descent("train", "--spark", "local[2]", "--solver", "gd", "--data", tmp.resolve("nx.npy").toString(),
+                "--data-y", tmp.resolve("ny.npy").toString(), "--partitions", "3", "--progress", "off", "--out", out.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertEquals("train: " + tmp.resolve("nx.npy") + " + " + tmp.resolve("ny.npy") + ": row 29, X column 1 is NaN (not finite;"
+                + " --drop-nonfinite is not supported with --spark)", r.err().strip());
+        assertTrue(!java.nio.file.Files.exists(out), "no run directory is left");
+        // through Spark's CSV reader: rows counted in the file's order (row 0 is the line after the header)
+        StringBuilder csv = new StringBuilder("u,y\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append(i == 17 ? "Infinity" : String.valueOf(i)).append(',').append(2 * i).append('\n');
+        }
+        Path file = tmp.resolve("inf.csv");
+        java.nio.file.Files.writeString(file, csv);
+        TrainCommandTest.Run c = descent("train", "--spark", "local[2]", "--solver", "exact", "--data", file.toString(), "--target", "y",
+                "--partitions", "3", "--progress", "off", "--out", tmp.resolve("inf").toString());
+        assertEquals(ExitCodes.BAD_INPUT, c.code(), c.err());
+        assertEquals("train: csv " + file + ": row 17, X column 0 is Infinity (not finite; --drop-nonfinite is not supported with --spark)",
+                c.err().strip());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
