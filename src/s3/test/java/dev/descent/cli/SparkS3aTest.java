@@ -78,15 +78,7 @@ class SparkS3aTest {
     @Test
     void aCsvAndAnNpyPairOnS3TrainAsTheSameFilesOnDisk() throws Exception {
         Dataset d = new SyntheticData(3000, 3, 2, 0.2, DataType.DOUBLE, 6).generate().data();
-        double[] x = d.x().data().asDouble();
-        double[] y = d.y().data().asDouble();
-        StringBuilder csv = new StringBuilder("a,b,c,t1,t2\n");
-        for (int i = 0; i < 3000; i++) {
-            csv.append(x[3 * i]).append(',').append(x[3 * i + 1]).append(',').append(x[3 * i + 2]).append(',')
-                    .append(y[2 * i]).append(',').append(y[2 * i + 1]).append('\n');
-        }
-        Path local = tmp.resolve("rows.csv");
-        Files.writeString(local, csv);
+        Path local = dev.descent.spark.TestCsv.write(tmp.resolve("rows.csv"), "a,b,c,t1,t2", d);
         put("data/rows.csv", local);
         String[] run = {"--spark", "local[2]", "--solver", "gd", "--target", "t1", "--target", "t2", "--dtype", "float64",
             "--epochs", "5", "--optimizer", "nesterov-keras", "--lr", "0.2", "--momentum", "0.8", "--scale-x", "standard",

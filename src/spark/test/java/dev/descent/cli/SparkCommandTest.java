@@ -181,6 +181,34 @@ class SparkCommandTest {
                 c.err().strip());
     }
 
+    /**
+     * An s3a:// path goes to Spark as written; without hadoop-aws on the classpath (the plain -Pspark build) Spark says
+     * so, in one line. With it (-Ps3) SparkS3aTest reads s3a: instead.
+     */
+    @Test
+    void anS3aPathWithoutHadoopAwsSaysWhatToAdd() throws Exception {
+        boolean aws;
+        try {
+            Class.forName("org.apache.hadoop.fs.s3a.S3AFileSystem");
+            aws = true;
+        } catch (ClassNotFoundException e) {
+            aws = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(aws, "hadoop-aws is on the classpath");
+        TrainCommandTest.Run s3 = descent("train", "--spark", "local[2]", "--solver", "exact", "--data",
+                "s3a://descent-no-such-bucket/rows.csv", "--target", "y", "--out", tmp.resolve("f").toString());
+        assertEquals(ExitCodes.BAD_INPUT, s3.code(), s3.err());
+        assertTrue(s3.err().startsWith("train: s3a://descent-no-such-bucket/rows.csv: this Spark has no Hadoop file system for it"
+                + " (org.apache.hadoop.fs.s3a.S3AFileSystem is not on the classpath; for s3a: add hadoop-aws"), s3.err());
+        assertEquals(1, s3.err().strip().lines().count(), s3.err());
+        // an .npy on an s3a:// path: descent's reader opens it through Hadoop, and says in one line that it cannot
+        TrainCommandTest.Run npy = descent("train", "--spark", "local[2]", "--solver", "gd", "--data", "s3a://descent-no-such-bucket/x.npy",
+                "--data-y", "s3a://descent-no-such-bucket/y.npy", "--out", tmp.resolve("g").toString());
+        assertTrue(npy.code() != 0, npy.err());
+        assertTrue(npy.err().startsWith("train: s3a://descent-no-such-bucket/x.npy: cannot open it on its Hadoop file system ("), npy.err());
+        assertEquals(1, npy.err().strip().lines().count(), npy.err());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -220,19 +248,6 @@ class SparkCommandTest {
                 "--target", "y", "--partitions", "1", "--out", tmp.resolve("e").toString());
         assertEquals(ExitCodes.BAD_INPUT, t.code(), t.err());
         assertTrue(t.err().contains("text.csv: row 2, column 'u': an empty or non-numeric value"), t.err());
-        // an s3a:// path goes to Spark as written; without hadoop-aws on the classpath Spark says so, in one line
-        TrainCommandTest.Run s3 = descent("train", "--spark", "local[2]", "--solver", "exact", "--data",
-                "s3a://descent-no-such-bucket/rows.csv", "--target", "y", "--out", tmp.resolve("f").toString());
-        assertEquals(ExitCodes.BAD_INPUT, s3.code(), s3.err());
-        assertTrue(s3.err().startsWith("train: s3a://descent-no-such-bucket/rows.csv: this Spark has no Hadoop file system for it"
-                + " (org.apache.hadoop.fs.s3a.S3AFileSystem is not on the classpath; for s3a: add hadoop-aws"), s3.err());
-        assertEquals(1, s3.err().strip().lines().count(), s3.err());
-        // an .npy on an s3a:// path: descent's reader opens it through Hadoop, and says in one line that it cannot
-        TrainCommandTest.Run npy = descent("train", "--spark", "local[2]", "--solver", "gd", "--data", "s3a://descent-no-such-bucket/x.npy",
-                "--data-y", "s3a://descent-no-such-bucket/y.npy", "--out", tmp.resolve("g").toString());
-        assertTrue(npy.code() != 0, npy.err());
-        assertTrue(npy.err().startsWith("train: s3a://descent-no-such-bucket/x.npy: cannot open it on its Hadoop file system ("), npy.err());
-        assertEquals(1, npy.err().strip().lines().count(), npy.err());
     }
 
     @Test

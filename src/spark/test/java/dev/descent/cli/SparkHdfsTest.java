@@ -45,15 +45,7 @@ class SparkHdfsTest {
     @Test
     void aCsvOnHdfsTrainsResumesAndEqualsTheSameFileOnDisk() throws Exception {
         Dataset d = new SyntheticData(4000, 3, 2, 0.2, DataType.DOUBLE, 5).generate().data();
-        double[] x = d.x().data().asDouble();
-        double[] y = d.y().data().asDouble();
-        StringBuilder csv = new StringBuilder("a,b,c,t1,t2\n");
-        for (int i = 0; i < 4000; i++) {
-            csv.append(x[3 * i]).append(',').append(x[3 * i + 1]).append(',').append(x[3 * i + 2]).append(',')
-                    .append(y[2 * i]).append(',').append(y[2 * i + 1]).append('\n');
-        }
-        Path local = tmp.resolve("rows.csv");
-        Files.writeString(local, csv);
+        Path local = dev.descent.spark.TestCsv.write(tmp.resolve("rows.csv"), "a,b,c,t1,t2", d);
         dfs.getFileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()),
                 new org.apache.hadoop.fs.Path("/data/rows.csv"));
         String uri = dfs.getURI() + "/data/rows.csv";

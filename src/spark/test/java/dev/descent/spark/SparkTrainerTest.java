@@ -325,15 +325,7 @@ class SparkTrainerTest {
     void csvAndParquetThroughSparksReadersTrainAsOnOneMachine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
             throws Exception {
         Dataset small = new SyntheticData(5000, 3, 2, 0.2, DataType.DOUBLE, 4).generate().data();
-        double[] x = small.x().data().asDouble();
-        double[] y = small.y().data().asDouble();
-        StringBuilder csv = new StringBuilder("a,b,c,t1,t2\n");
-        for (int i = 0; i < 5000; i++) {
-            csv.append(x[3 * i]).append(',').append(x[3 * i + 1]).append(',').append(x[3 * i + 2]).append(',')
-                    .append(y[2 * i]).append(',').append(y[2 * i + 1]).append('\n');
-        }
-        java.nio.file.Path file = tmp.resolve("rows.csv");
-        java.nio.file.Files.writeString(file, csv);
+        java.nio.file.Path file = dev.descent.spark.TestCsv.write(tmp.resolve("rows.csv"), "a,b,c,t1,t2", small);
         var spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         spark.read().option("header", "true").option("inferSchema", "true").csv(file.toString()).write()
                 .parquet(tmp.resolve("rows.parquet").toString());
