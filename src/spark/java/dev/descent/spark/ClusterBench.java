@@ -67,7 +67,7 @@ public final class ClusterBench {
             // context's warming and the VM's load fall on all alike: the median of 11 each, after 11 more (the
             // first jobs of a context run cold: 0.14 s against 0.07 s once warm on this 2-core VM). Measured one
             // after the other, the empty round looked 2x Spark's job (0.154 against 0.061 s); interleaved, in a
-            // throwaway harness, they were within 0.01 s.
+            // throwaway harness, they were within 0.015 s.
             List<Integer> ids = new ArrayList<>();
             for (int p = 0; p < parts; p++) {
                 ids.add(p);
