@@ -97,18 +97,15 @@ public final class DataFiles {
      * without {@code drop}, the first non-finite value is an error naming its row and column.
      */
     private static long compactFinite(INDArray x, INDArray y, Path file, boolean drop) {
+        if (!drop) {
+            requireFinite(x, y, file.toString(), 0, "--drop-nonfinite drops such rows");
+            return x.rows();
+        }
         HostMemory.Rows rx = new HostMemory.Rows(x);
         HostMemory.Rows ry = y == null ? null : new HostMemory.Rows(y);
         long kept = 0;
         for (long r = 0; r < x.rows(); r++) {
-            int bad = rx.firstNonFinite(r);
-            int badY = ry == null ? -1 : ry.firstNonFinite(r);
-            if (bad >= 0 || badY >= 0) {
-                if (!drop) {
-                    throw new DataFormatException(String.format(Locale.ROOT,
-                            "%s: row %d, %s column %d is %s (not finite; --drop-nonfinite drops such rows)", file, r,
-                            bad >= 0 ? "X" : "y", bad >= 0 ? bad : badY, bad >= 0 ? rx.get(r, bad) : ry.get(r, badY)));
-                }
+            if (rx.firstNonFinite(r) >= 0 || ry != null && ry.firstNonFinite(r) >= 0) {
                 continue;
             }
             if (kept != r) {
@@ -120,5 +117,22 @@ public final class DataFiles {
             kept++;
         }
         return kept;
+    }
+
+    /**
+     * Bad input at the first value of X or Y (null: none) that is not finite, naming {@code source}, its row
+     * ({@code firstRow} + its index here) and column, and in parentheses what to do ({@code hint}). x, y: not modified.
+     */
+    public static void requireFinite(INDArray x, INDArray y, String source, long firstRow, String hint) {
+        HostMemory.Rows rx = new HostMemory.Rows(x);
+        HostMemory.Rows ry = y == null ? null : new HostMemory.Rows(y);
+        for (long r = 0; r < x.rows(); r++) {
+            int bad = rx.firstNonFinite(r);
+            int badY = ry == null ? -1 : ry.firstNonFinite(r);
+            if (bad >= 0 || badY >= 0) {
+                throw new DataFormatException(String.format(Locale.ROOT, "%s: row %d, %s column %d is %s (not finite; %s)", source,
+                        firstRow + r, bad >= 0 ? "X" : "y", bad >= 0 ? bad : badY, bad >= 0 ? rx.get(r, bad) : ry.get(r, badY), hint));
+            }
+        }
     }
 }

@@ -25,13 +25,8 @@ public record Scaler(String kind, double[] offset, double[] scale) implements ja
     /** Fits a scaler of {@code kind} (none, minmax, standard) to the columns of {@code a}. Not modified. */
     public static Scaler fit(String kind, INDArray a) {
         Fitting f = new Fitting(kind, (int) a.columns());
-        // Statistics in float64 over blocks of rows: never a float64 copy of the whole array beside it.
-        long n = a.rows();
-        int block = (int) Math.max(1, Math.min(n, (1 << 24) / Math.max(1, a.columns())));
         for (int pass = 0; pass < f.passes(); pass++) {
-            for (long r = 0; r < n; r += block) {
-                f.add(pass, a, r, Math.min(n, r + block));
-            }
+            f.add(pass, a);
         }
         return f.result();
     }
@@ -72,6 +67,18 @@ public record Scaler(String kind, double[] offset, double[] scale) implements ja
                 case "standard" -> 2;
                 default -> 0;
             };
+        }
+
+        /**
+         * Every row of {@code x} in pass {@code pass}, in blocks of rows: statistics in float64 without a float64 copy of
+         * the whole array beside it. x: not modified.
+         */
+        public void add(int pass, INDArray x) {
+            long n = x.rows();
+            int block = (int) Math.max(1, Math.min(n, (1 << 24) / Math.max(1, x.columns())));
+            for (long r = 0; r < n; r += block) {
+                add(pass, x, r, Math.min(n, r + block));
+            }
         }
 
         /** Rows [from, to) of {@code x} in pass {@code pass}. x: not modified. */

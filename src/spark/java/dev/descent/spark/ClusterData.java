@@ -117,25 +117,25 @@ public abstract class ClusterData implements Serializable, Cloneable {
      * naming its row (in the data's order: the file's row for files) and column. Generated rows are not checked.
      */
     private Dataset finite(int p, Dataset built) {
-        if (!fromFiles()) {
-            return built;
-        }
-        dev.descent.host.HostMemory.Rows rx = new dev.descent.host.HostMemory.Rows(built.x());
-        dev.descent.host.HostMemory.Rows ry = new dev.descent.host.HostMemory.Rows(built.y());
-        for (long r = 0; r < built.size(); r++) {
-            int bad = rx.firstNonFinite(r);
-            int badY = ry.firstNonFinite(r);
-            if (bad >= 0 || badY >= 0) {
-                long first = 0;
-                for (int q = 0; q < p; q++) {
-                    first += rows(q);
-                }
-                throw new dev.descent.data.DataFormatException(String.format(java.util.Locale.ROOT,
-                        "%s: row %d, %s column %d is %s (not finite; --drop-nonfinite is not supported with --spark)", describe(),
-                        first + r, bad >= 0 ? "X" : "y", bad >= 0 ? bad : badY, bad >= 0 ? rx.get(r, bad) : ry.get(r, badY)));
-            }
+        if (fromFiles()) {
+            dev.descent.data.DataFiles.requireFinite(built.x(), built.y(), describe(), firstRow(p),
+                    "--drop-nonfinite is not supported with --spark");
         }
         return built;
+    }
+
+    /** Partition p's first row in the data's order: the rows of the partitions before it. */
+    private long firstRow(int p) {
+        long first = 0;
+        for (int q = 0; q < p; q++) {
+            first += rows(q);
+        }
+        return first;
+    }
+
+    /** Partition p built from its RDD element, checked finite and arranged for a random hold-out. */
+    private Dataset built(int p, Object element) {
+        return arranged(p, finite(p, build(p, element)));
     }
 
     /** Whether the rows come from files (checked finite when built), not from a generator. */
@@ -148,10 +148,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
         if (chosen == null) {
             return built;
         }
-        long first = 0;
-        for (int q = 0; q < p; q++) {
-            first += rows(q);
-        }
+        long first = firstRow(p);
         java.util.BitSet out = chosen.chosen(first, first + rows(p), chosenBefore[p]);
         int[] order = new int[(int) rows(p)];
         int k = 0;
@@ -187,13 +184,7 @@ public abstract class ClusterData implements Serializable, Cloneable {
 
     /** The scaling of Y (identity when none): residuals times its scales are in the data's units. */
     public dev.descent.data.Scaler yScaler() {
-        return ys != null ? ys : new dev.descent.data.Scaler("none", new double[ny], ones(ny));
-    }
-
-    private static double[] ones(int k) {
-        double[] a = new double[k];
-        java.util.Arrays.fill(a, 1.0);
-        return a;
+        return ys != null ? ys : new dev.descent.data.Scaler.Fitting("none", ny).result();
     }
 
     /** This data as a test set: every row held out, none trains ({@code --test-data}). */
@@ -288,14 +279,14 @@ public abstract class ClusterData implements Serializable, Cloneable {
     /** Partition p, built once per JVM from its element and kept (executors reuse it every round). */
     final Dataset partition(int p, Object element) {
         if (scaling.isEmpty()) {
-            return UNSCALED.computeIfAbsent(unscaledKey(p), k -> arranged(p, finite(p, build(p, element))));
+            return UNSCALED.computeIfAbsent(unscaledKey(p), k -> built(p, element));
         }
         // Scaled where they are: the rows the scalers were fitted on, unless this JVM never built them
         return CACHE.computeIfAbsent(key(p), k -> {
             Dataset d = UNSCALED.remove(unscaledKey(p));
             KERNELS.keySet().removeIf(kernel -> kernel.startsWith(unscaledKey(p) + "/")); // they would see the scaled rows
             if (d == null) {
-                d = arranged(p, finite(p, build(p, element)));
+                d = built(p, element);
             }
             xs.applyInPlace(d.x());
             ys.applyInPlace(d.y());

@@ -108,14 +108,11 @@ public final class SparkTrainer {
             Scaler.Fitting startY = fy;
             List<double[]> sums = onPartitions((p, rows) -> { // startX, startY: this task's copies
                 Dataset t = d.train(p, rows);
-                for (long r = 0; t != null && r < t.size(); r += ClusterData.PASS_BLOCK) {
-                    long to = Math.min(t.size(), r + ClusterData.PASS_BLOCK);
-                    if (now < startX.passes()) {
-                        startX.add(now, t.x(), r, to);
-                    }
-                    if (now < startY.passes()) {
-                        startY.add(now, t.y(), r, to);
-                    }
+                if (t != null && now < startX.passes()) {
+                    startX.add(now, t.x());
+                }
+                if (t != null && now < startY.passes()) {
+                    startY.add(now, t.y());
                 }
                 double[] sx = startX.sums();
                 double[] sy = startY.sums();
